@@ -1,0 +1,32 @@
+//===- InitAll.h - Register everything mx-mlir provides ---------*- C++ -*-===//
+//
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//
+//===----------------------------------------------------------------------===//
+//
+// Registration entry points for embedders: the mx dialects (and, as they are
+// added, the mx passes and pipelines). Upstream dialects are not included:
+// tools register those themselves.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef MX_INITALL_H
+#define MX_INITALL_H
+
+#include "mx/Dialect/MX/IR/MXDialect.h"
+
+#include "mlir/IR/DialectRegistry.h"
+
+namespace mlir::mx {
+
+/// Adds the mx dialect to `registry`.
+inline void registerAllDialects(DialectRegistry &registry) {
+  registry.insert<MXDialect>();
+}
+
+/// Registers the mx passes and pipelines with the global registry.
+inline void registerAllPasses() {}
+
+} // namespace mlir::mx
+
+#endif // MX_INITALL_H
