@@ -55,6 +55,11 @@ func.func @f() attributes {a = #mx.format<mxfp4, block_size = 512>} { return }
 
 // -----
 
+// expected-error @+1 {{block size must be a power of two in [8, 256], got -1}}
+func.func @f() attributes {a = #mx.format<mxfp4, block_size = -1>} { return }
+
+// -----
+
 // expected-error @+1 {{block size must be a power of two in [8, 256], got 4}}
 func.func @f() attributes {a = #mx.format<mxfp4, block_size = 4>} { return }
 
@@ -103,6 +108,16 @@ func.func @f() attributes {a = #mx.format<element = f4E2M1FN, scale = f8E5M2>} {
 
 // expected-error @+1 {{blocked axis 2 is out of range for a rank-2 tensor}}
 func.func @f(%a: !mx.qtensor<4x8, #mx.format<mxfp4>, axis = 2>) { return }
+
+// -----
+
+// expected-error @+1 {{blocked axis -1 is out of range for a rank-2 tensor}}
+func.func @f(%a: !mx.qtensor<4x8, #mx.format<mxfp4>, axis = -1>) { return }
+
+// -----
+
+// expected-error @+1 {{expected an #mx.format attribute, got #mx.matmul_mode<exact>}}
+func.func @f(%a: !mx.qtensor<4x8, #mx.matmul_mode<exact>, axis = 1>) { return }
 
 // -----
 

@@ -13,6 +13,8 @@
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/ADT/TypeSwitch.h"
 
+#include <limits>
+
 using namespace mlir;
 using namespace mlir::mx;
 namespace ref = ::mx::ref;
@@ -225,6 +227,21 @@ static ParseResult parseKey(AsmParser &p, std::string &key) {
   return success();
 }
 
+/// Parses a block size; values outside `unsigned` are rejected here with the
+/// verifier's message, the rest is left to the verifier.
+static ParseResult parseBlockSize(AsmParser &p, unsigned &blockSize) {
+  SMLoc loc = p.getCurrentLocation();
+  int64_t v;
+  if (p.parseInteger(v))
+    return failure();
+  if (v < 0 || v > (int64_t)std::numeric_limits<unsigned>::max())
+    return p.emitError(loc, "block size must be a power of two in [8, 256], "
+                            "got ")
+           << v;
+  blockSize = (unsigned)v;
+  return success();
+}
+
 static bool isExplicitKey(StringRef key) {
   return llvm::is_contained({"element", "scale", "block_size", "scale_rule",
                              "rounding", "asymmetric", "tensor_scale"},
@@ -273,7 +290,7 @@ Attribute FormatAttr::parse(AsmParser &p, Type) {
           if (p.parseType(scaleType))
             return {};
         } else if (key == "block_size") {
-          if (p.parseInteger(f.blockSize))
+          if (parseBlockSize(p, f.blockSize))
             return {};
         } else if (key == "rounding" || key == "scale_rule") {
           if (parseEnumValue(p, key, f))
@@ -319,7 +336,7 @@ Attribute FormatAttr::parse(AsmParser &p, Type) {
       if (parseKey(p, key) || p.parseEqual())
         return {};
       if (key == "block_size") {
-        if (p.parseInteger(f.blockSize))
+        if (parseBlockSize(p, f.blockSize))
           return {};
       } else if (key == "rounding" || key == "scale_rule") {
         if (parseEnumValue(p, key, f))
@@ -380,16 +397,33 @@ LogicalResult QTensorType::verify(function_ref<InFlightDiagnostic()> emitError,
 Type QTensorType::parse(AsmParser &p) {
   SMLoc loc = p.getCurrentLocation();
   SmallVector<int64_t> shape;
-  FormatAttr format;
+  Attribute attr;
   if (p.parseLess() ||
       p.parseDimensionList(shape, /*allowDynamic=*/true,
                            /*withTrailingX=*/false) ||
-      p.parseComma() || p.parseAttribute(format))
+      p.parseComma())
     return {};
+  SMLoc attrLoc = p.getCurrentLocation();
+  if (p.parseAttribute(attr))
+    return {};
+  auto format = dyn_cast<FormatAttr>(attr);
+  if (!format) {
+    p.emitError(attrLoc, "expected an #mx.format attribute, got ") << attr;
+    return {};
+  }
   unsigned axis = shape.empty() ? 0 : shape.size() - 1;
   if (succeeded(p.parseOptionalComma())) {
-    if (p.parseKeyword("axis") || p.parseEqual() || p.parseInteger(axis))
+    SMLoc axisLoc;
+    int64_t a;
+    if (p.parseKeyword("axis") || p.parseEqual() ||
+        (axisLoc = p.getCurrentLocation(), p.parseInteger(a)))
       return {};
+    if (a < 0 || (!shape.empty() && a >= (int64_t)shape.size())) {
+      p.emitError(axisLoc, "blocked axis ")
+          << a << " is out of range for a rank-" << shape.size() << " tensor";
+      return {};
+    }
+    axis = (unsigned)a;
   }
   if (p.parseGreater())
     return {};
