@@ -45,6 +45,33 @@ std::optional<llvm::json::Value> loadJson(const std::string &file) {
   return std::move(*v);
 }
 
+/// Loads `<kind>_<name>.json`, checks its schema and returns its non-empty
+/// `cases` array (owned by `doc`), or null after reporting a failure.
+const llvm::json::Array *loadCases(const std::string &kind, const char *name,
+                                   std::optional<llvm::json::Value> &doc) {
+  doc = loadJson(kind + "_" + name + ".json");
+  const llvm::json::Object *root = doc ? doc->getAsObject() : nullptr;
+  if (!root)
+    return nullptr;
+  EXPECT_EQ(root->getString("schema").value_or(""),
+            "mx-mlir-vectors/" + kind + "/1");
+  const llvm::json::Array *cases = root->getArray("cases");
+  if (!cases || cases->empty()) {
+    ADD_FAILURE() << kind << "_" << name << ".json has no cases";
+    return nullptr;
+  }
+  return cases;
+}
+
+/// gtest parameter names cannot contain '-'.
+std::string paramName(const ::testing::TestParamInfo<const char *> &info) {
+  std::string s = info.param;
+  for (char &ch : s)
+    if (ch == '-')
+      ch = '_';
+  return s;
+}
+
 uint32_t hexBits(const llvm::json::Value &v) {
   std::optional<llvm::StringRef> s = v.getAsString();
   EXPECT_TRUE(s.has_value());
@@ -137,15 +164,9 @@ void expectFloats(const std::vector<float> &got, const llvm::json::Array &want,
 class QuantizeVectors : public ::testing::TestWithParam<const char *> {};
 
 TEST_P(QuantizeVectors, AllCases) {
-  std::string file = std::string("quantize_") + GetParam() + ".json";
-  std::optional<llvm::json::Value> doc = loadJson(file);
-  ASSERT_TRUE(doc.has_value());
-  const llvm::json::Object *root = doc->getAsObject();
-  ASSERT_TRUE(root);
-  EXPECT_EQ(*root->getString("schema"), "mx-mlir-vectors/quantize/1");
-  const llvm::json::Array *cases = root->getArray("cases");
+  std::optional<llvm::json::Value> doc;
+  const llvm::json::Array *cases = loadCases("quantize", GetParam(), doc);
   ASSERT_TRUE(cases);
-  ASSERT_GT(cases->size(), 0u);
   for (const llvm::json::Value &cv : *cases) {
     const llvm::json::Object &c = *cv.getAsObject();
     std::string id = c.getString("id")->str();
@@ -208,13 +229,7 @@ INSTANTIATE_TEST_SUITE_P(Presets, QuantizeVectors,
                                            "nvfp4", "mxfp6-e2m3", "mxfp6-e3m2",
                                            "mxfp8-e4m3", "mxfp8-e5m2",
                                            "mxint8"),
-                         [](const auto &info) {
-                           std::string s = info.param;
-                           for (char &ch : s)
-                             if (ch == '-')
-                               ch = '_';
-                           return s;
-                         });
+                         paramName);
 
 //===----------------------------------------------------------------------===//
 // Matmul files
@@ -239,15 +254,9 @@ QuantizedTensor storedOperand(const Format &f, int64_t rows, int64_t cols,
 }
 
 TEST_P(MatmulVectors, AllCases) {
-  std::string file = std::string("matmul_") + GetParam() + ".json";
-  std::optional<llvm::json::Value> doc = loadJson(file);
-  ASSERT_TRUE(doc.has_value());
-  const llvm::json::Object *root = doc->getAsObject();
-  ASSERT_TRUE(root);
-  EXPECT_EQ(*root->getString("schema"), "mx-mlir-vectors/matmul/1");
-  const llvm::json::Array *cases = root->getArray("cases");
+  std::optional<llvm::json::Value> doc;
+  const llvm::json::Array *cases = loadCases("matmul", GetParam(), doc);
   ASSERT_TRUE(cases);
-  ASSERT_GT(cases->size(), 0u);
   for (const llvm::json::Value &cv : *cases) {
     const llvm::json::Object &c = *cv.getAsObject();
     std::string id = c.getString("id")->str();
@@ -337,13 +346,7 @@ INSTANTIATE_TEST_SUITE_P(Pairs, MatmulVectors,
                                            "nvfp4_x_nvfp4",
                                            "mxfp8-e4m3_x_mxfp8-e4m3",
                                            "mxint8_x_mxint8"),
-                         [](const auto &info) {
-                           std::string s = info.param;
-                           for (char &ch : s)
-                             if (ch == '-')
-                               ch = '_';
-                           return s;
-                         });
+                         paramName);
 
 /// The vector folder holds exactly the files the tests above read.
 TEST(GoldenVectors, FolderIsPresent) {
