@@ -13,7 +13,9 @@
 #ifndef MX_INITALL_H
 #define MX_INITALL_H
 
+#include "mx/Conversion/Passes.h"
 #include "mx/Dialect/MX/IR/MXDialect.h"
+#include "mx/Pipelines/Pipelines.h"
 
 #include "mlir/IR/DialectRegistry.h"
 
@@ -25,7 +27,10 @@ inline void registerAllDialects(DialectRegistry &registry) {
 }
 
 /// Registers the mx passes and pipelines with the global registry.
-inline void registerAllPasses() {}
+inline void registerAllPasses() {
+  registerMXConversionPasses();
+  registerMXPipelines();
+}
 
 } // namespace mlir::mx
 
