@@ -32,6 +32,18 @@ config.substitutions.append(
     ("%mlir_runner_utils",
      os.path.join(config.llvm_lib_dir, "libmlir_runner_utils.so")))
 
+import sys
+config.substitutions.append(("%python", sys.executable))
+config.substitutions.append(("%spec_vectors",
+                             os.path.join(config.mx_spec_dir, "vectors")))
+config.substitutions.append(("%spec_dir", config.mx_spec_dir))
+# Run the `main` of a module lowered by --mx-lower-to-llvm.
+config.substitutions.append(
+    ("%mx_run",
+     "mlir-runner -e main -entry-point-result=void -shared-libs=%s,%s" % (
+         os.path.join(config.llvm_lib_dir, "libmlir_c_runner_utils.so"),
+         os.path.join(config.llvm_lib_dir, "libmlir_runner_utils.so"))))
+
 tool_dirs = [config.mx_tools_dir, config.llvm_tools_dir]
 tools = [
     "mx-opt",
