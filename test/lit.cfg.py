@@ -20,6 +20,8 @@ config.environment["FILECHECK_OPTS"] = (
     "-enable-var-scope --allow-unused-prefixes=false")
 
 llvm_config.use_default_substitutions()
+# `not`, `count` and `split-file` are plain binaries of the LLVM packages.
+llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
 llvm_config.with_system_environment(["HOME", "INCLUDE", "LIB", "TMP", "TEMP"])
 
 config.substitutions.append(("%PATH%", config.environment["PATH"]))

@@ -15,6 +15,7 @@
 
 #include "mx/Conversion/Passes.h"
 #include "mx/Dialect/MX/IR/MXDialect.h"
+#include "mx/Dialect/MX/Transforms/Passes.h"
 #include "mx/Pipelines/Pipelines.h"
 
 #include "mlir/IR/DialectRegistry.h"
@@ -28,6 +29,7 @@ inline void registerAllDialects(DialectRegistry &registry) {
 
 /// Registers the mx passes and pipelines with the global registry.
 inline void registerAllPasses() {
+  registerMXPasses();
   registerMXConversionPasses();
   registerMXPipelines();
 }

@@ -562,23 +562,32 @@ LogicalResult lowerMatmul(RewriterBase &rewriter, MatmulOp op) {
   Parts pb = unpack(b, op.getRhs());
   Value acc = op.getAcc();
   auto rt = cast<RankedTensorType>(op.getResult().getType());
-  Value kSize = dimOf(b, pb.data, 0); // B[K,N] is packed along N
-  Value mSize = dimOf(b, acc, 0), nSize = dimOf(b, acc, 1);
+  unsigned rank = rt.getRank(), nbatch = rank - 2;
+  Value kSize = dimOf(b, pb.data, nbatch); // B[..,K,N] is packed along N
+  SmallVector<Value> sizes;
+  for (unsigned d = 0; d < rank; ++d)
+    sizes.push_back(dimOf(b, acc, d));
   int64_t bs = pa.format.blockSize;
   Value nBlocks = arith::DivUIOp::create(
       b, arith::AddIOp::create(b, kSize, nb.index(bs - 1)), nb.index(bs));
   bool emulate = op.getMode() == MatmulMode::emulate;
-  Value out0 = emptyTensor(b, rt.getShape(), {mSize, nSize},
-                           rt.getElementType());
-  SmallVector<IteratorType> par(2, IteratorType::parallel);
+  Value out0 = emptyTensor(b, rt.getShape(), sizes, rt.getElementType());
+  SmallVector<IteratorType> par(rank, IteratorType::parallel);
   auto gen = linalg::GenericOp::create(
       b, TypeRange{rt}, ValueRange{acc}, ValueRange{out0},
-      SmallVector<AffineMap>(2, b.getMultiDimIdentityMap(2)), par,
+      SmallVector<AffineMap>(2, b.getMultiDimIdentityMap(rank)), par,
       [&](OpBuilder &ob, Location loc, ValueRange args) {
         ImplicitLocOpBuilder lb(loc, ob);
         NumericBuilder ln(lb);
-        Value m = linalg::IndexOp::create(lb, 0);
-        Value n = linalg::IndexOp::create(lb, 1);
+        SmallVector<Value> idx = loopIndices(lb, rank);
+        SmallVector<Value> batch(idx.begin(), idx.begin() + nbatch);
+        Value m = idx[nbatch], n = idx[nbatch + 1];
+        auto at = [&](Value x, Value y) {
+          SmallVector<Value> v(batch);
+          v.push_back(x);
+          v.push_back(y);
+          return v;
+        };
         Value r;
         if (emulate) {
           auto loop = scf::ForOp::create(
@@ -587,8 +596,8 @@ LogicalResult lowerMatmul(RewriterBase &rewriter, MatmulOp op) {
                 ImplicitLocOpBuilder kb(floc, fb);
                 NumericBuilder kn(kb);
                 Value bk = arith::DivUIOp::create(kb, k, kn.index(bs));
-                Value ya = dequantValue(kb, kn, pa, {m, k}, {m, bk});
-                Value yb = dequantValue(kb, kn, pb, {k, n}, {bk, n});
+                Value ya = dequantValue(kb, kn, pa, at(m, k), at(m, bk));
+                Value yb = dequantValue(kb, kn, pb, at(k, n), at(bk, n));
                 Value prod = arith::MulFOp::create(kb, ya, yb);
                 scf::YieldOp::create(
                     kb, ValueRange{arith::AddFOp::create(kb, iter[0], prod)});
@@ -603,12 +612,10 @@ LogicalResult lowerMatmul(RewriterBase &rewriter, MatmulOp op) {
                 Value k0 = arith::MulIOp::create(kb, blk, kn.index(bs));
                 Value k1 = arith::MinUIOp::create(
                     kb, arith::AddIOp::create(kb, k0, kn.index(bs)), kSize);
-                BlockView va{&pa,
-                             [&](Value k) { return SmallVector<Value>{m, k}; },
-                             {m, blk}};
-                BlockView vb{&pb,
-                             [&](Value k) { return SmallVector<Value>{k, n}; },
-                             {blk, n}};
+                BlockView va{&pa, [&](Value k) { return at(m, k); },
+                             at(m, blk)};
+                BlockView vb{&pb, [&](Value k) { return at(k, n); },
+                             at(blk, n)};
                 Value c = blockContribution(kb, kn, va, vb, k0, k1);
                 scf::YieldOp::create(
                     kb, ValueRange{arith::AddFOp::create(kb, iter[0], c)});

@@ -222,8 +222,16 @@ func.func @f(%acc: f32, %a: !mx.qtensor<16, #mx.format<mxfp4>, axis = 0>, %b: !m
 
 // -----
 
+func.func @f(%a: !mx.qtensor<2x3x4x64, #mx.format<mxfp4>, axis = 3>, %b: !mx.qtensor<64x8, #mx.format<mxfp4>, axis = 0>, %c: tensor<4x8xf32>) {
+  // expected-error @+1 {{'mx.matmul' op lhs must be a rank-2 or rank-3 (batched) quantized tensor, got rank 4}}
+  %r = mx.matmul %a, %b, %c : !mx.qtensor<2x3x4x64, #mx.format<mxfp4>, axis = 3>, !mx.qtensor<64x8, #mx.format<mxfp4>, axis = 0> -> tensor<4x8xf32>
+  return
+}
+
+// -----
+
 func.func @f(%a: !mx.qtensor<2x4x64, #mx.format<mxfp4>, axis = 2>, %b: !mx.qtensor<64x8, #mx.format<mxfp4>, axis = 0>, %c: tensor<4x8xf32>) {
-  // expected-error @+1 {{'mx.matmul' op lhs must be a rank-2 quantized tensor, got rank 3}}
+  // expected-error @+1 {{'mx.matmul' op rhs must have the rank of lhs (3), got rank 2}}
   %r = mx.matmul %a, %b, %c : !mx.qtensor<2x4x64, #mx.format<mxfp4>, axis = 2>, !mx.qtensor<64x8, #mx.format<mxfp4>, axis = 0> -> tensor<4x8xf32>
   return
 }
@@ -231,7 +239,7 @@ func.func @f(%a: !mx.qtensor<2x4x64, #mx.format<mxfp4>, axis = 2>, %b: !mx.qtens
 // -----
 
 func.func @f(%a: !mx.qtensor<4x64, #mx.format<mxfp4>, axis = 1>, %b: !mx.qtensor<64, #mx.format<mxfp4>, axis = 0>, %c: tensor<4x8xf32>) {
-  // expected-error @+1 {{'mx.matmul' op rhs must be a rank-2 quantized tensor, got rank 1}}
+  // expected-error @+1 {{'mx.matmul' op rhs must have the rank of lhs (2), got rank 1}}
   %r = mx.matmul %a, %b, %c : !mx.qtensor<4x64, #mx.format<mxfp4>, axis = 1>, !mx.qtensor<64, #mx.format<mxfp4>, axis = 0> -> tensor<4x8xf32>
   return
 }
@@ -370,5 +378,29 @@ func.func @f(%q: !mx.qtensor<4x64, #mx.format<mxfp4>, axis = 1>) {
 func.func @f(%q: !mx.qtensor<4x64, #mx.format<nvfp4>, axis = 1>) {
   // expected-error @+1 {{'mx.unpack' op format #mx.format<nvfp4> requires a tensor_scale}}
   %0:2 = "mx.unpack"(%q) <{resultSegmentSizes = array<i32: 1, 1, 0, 0>}> : (!mx.qtensor<4x64, #mx.format<nvfp4>, axis = 1>) -> (tensor<4x32xi8>, tensor<4x4xf8E4M3FN>)
+  return
+}
+
+// -----
+
+func.func @f(%a: !mx.qtensor<2x4x64, #mx.format<mxfp4>, axis = 2>, %b: !mx.qtensor<3x64x8, #mx.format<mxfp4>, axis = 1>, %c: tensor<2x4x8xf32>) {
+  // expected-error @+1 {{'mx.matmul' op lhs batch size (2) does not match rhs batch size (3)}}
+  %r = mx.matmul %a, %b, %c : !mx.qtensor<2x4x64, #mx.format<mxfp4>, axis = 2>, !mx.qtensor<3x64x8, #mx.format<mxfp4>, axis = 1> -> tensor<2x4x8xf32>
+  return
+}
+
+// -----
+
+func.func @f(%a: !mx.qtensor<2x4x64, #mx.format<mxfp4>, axis = 1>, %b: !mx.qtensor<2x64x8, #mx.format<mxfp4>, axis = 1>, %c: tensor<2x4x8xf32>) {
+  // expected-error @+1 {{'mx.matmul' op lhs must be blocked along axis 2 (K), got axis 1}}
+  %r = mx.matmul %a, %b, %c : !mx.qtensor<2x4x64, #mx.format<mxfp4>, axis = 1>, !mx.qtensor<2x64x8, #mx.format<mxfp4>, axis = 1> -> tensor<2x4x8xf32>
+  return
+}
+
+// -----
+
+func.func @f(%a: !mx.qtensor<2x4x64, #mx.format<mxfp4>, axis = 2>, %b: !mx.qtensor<2x64x8, #mx.format<mxfp4>, axis = 1>, %c: tensor<3x4x8xf32>) {
+  // expected-error @+1 {{'mx.matmul' op accumulator dimension 0 (3) does not match the batch size (2)}}
+  %r = mx.matmul %a, %b, %c : !mx.qtensor<2x4x64, #mx.format<mxfp4>, axis = 2>, !mx.qtensor<2x64x8, #mx.format<mxfp4>, axis = 1> -> tensor<3x4x8xf32>
   return
 }

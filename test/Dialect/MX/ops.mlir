@@ -60,6 +60,15 @@ func.func @matmul(%a: !mx.qtensor<16x64, #mx.format<amxfp4>, axis = 1>,
   return
 }
 
+// CHECK-LABEL: func.func @batch_matmul
+// CHECK: mx.matmul %{{.*}}, %{{.*}}, %{{.*}} : !mx.qtensor<2x16x64, #mx.format<mxfp4>, axis = 2>, !mx.qtensor<2x64x8, #mx.format<mxfp4>, axis = 1> -> tensor<2x16x8xf16>
+func.func @batch_matmul(%a: !mx.qtensor<2x16x64, #mx.format<mxfp4>, axis = 2>,
+                        %b: !mx.qtensor<2x64x8, #mx.format<mxfp4>, axis = 1>,
+                        %acc: tensor<2x16x8xf16>) -> tensor<2x16x8xf16> {
+  %0 = mx.matmul %a, %b, %acc : !mx.qtensor<2x16x64, #mx.format<mxfp4>, axis = 2>, !mx.qtensor<2x64x8, #mx.format<mxfp4>, axis = 1> -> tensor<2x16x8xf16>
+  return %0 : tensor<2x16x8xf16>
+}
+
 // CHECK-LABEL: func.func @pack_unpack
 // CHECK: %[[D:.*]], %[[S:.*]] = mx.unpack %{{.*}} : !mx.qtensor<4x63, #mx.format<mxfp4>, axis = 1>
 // CHECK: mx.pack %[[D]], %[[S]] : tensor<4x32xi8>, tensor<4x2xf8E8M0FNU> -> !mx.qtensor<4x63, #mx.format<mxfp4>, axis = 1>

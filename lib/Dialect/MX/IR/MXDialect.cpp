@@ -231,7 +231,7 @@ static ParseResult parseKey(AsmParser &p, std::string &key) {
 /// verifier's message, the rest is left to the verifier.
 static ParseResult parseBlockSize(AsmParser &p, unsigned &blockSize) {
   SMLoc loc = p.getCurrentLocation();
-  int64_t v;
+  int64_t v = 0;
   if (p.parseInteger(v))
     return failure();
   if (v < 0 || v > (int64_t)std::numeric_limits<unsigned>::max())
@@ -414,7 +414,7 @@ Type QTensorType::parse(AsmParser &p) {
   unsigned axis = shape.empty() ? 0 : shape.size() - 1;
   if (succeeded(p.parseOptionalComma())) {
     SMLoc axisLoc;
-    int64_t a;
+    int64_t a = 0;
     if (p.parseKeyword("axis") || p.parseEqual() ||
         (axisLoc = p.getCurrentLocation(), p.parseInteger(a)))
       return {};

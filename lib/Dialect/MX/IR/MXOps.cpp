@@ -103,20 +103,26 @@ LogicalResult BlockMacOp::verify() {
 
 LogicalResult MatmulOp::verify() {
   QTensorType lhs = getLhs().getType(), rhs = getRhs().getType();
-  if (lhs.getRank() != 2)
-    return emitOpError("lhs must be a rank-2 quantized tensor, got rank ")
-           << lhs.getRank();
-  if (rhs.getRank() != 2)
-    return emitOpError("rhs must be a rank-2 quantized tensor, got rank ")
-           << rhs.getRank();
-  if (lhs.getAxis() != 1)
-    return emitOpError("lhs must be blocked along axis 1 (K), got axis ")
-           << lhs.getAxis();
-  if (rhs.getAxis() != 0)
-    return emitOpError("rhs must be blocked along axis 0 (K), got axis ")
-           << rhs.getAxis();
-  int64_t m = lhs.getShape()[0], k = lhs.getShape()[1];
-  int64_t kr = rhs.getShape()[0], n = rhs.getShape()[1];
+  int64_t rank = lhs.getRank();
+  if (rank != 2 && rank != 3)
+    return emitOpError("lhs must be a rank-2 or rank-3 (batched) quantized "
+                       "tensor, got rank ")
+           << rank;
+  if (rhs.getRank() != rank)
+    return emitOpError("rhs must have the rank of lhs (")
+           << rank << "), got rank " << rhs.getRank();
+  int64_t b = rank - 2; // number of batch dimensions (0 or 1)
+  if (lhs.getAxis() != (unsigned)(b + 1))
+    return emitOpError("lhs must be blocked along axis ")
+           << b + 1 << " (K), got axis " << lhs.getAxis();
+  if (rhs.getAxis() != (unsigned)b)
+    return emitOpError("rhs must be blocked along axis ")
+           << b << " (K), got axis " << rhs.getAxis();
+  ArrayRef<int64_t> ls = lhs.getShape(), rs = rhs.getShape();
+  if (b && !sameDim(ls[0], rs[0]))
+    return emitOpError("lhs batch size (")
+           << ls[0] << ") does not match rhs batch size (" << rs[0] << ")";
+  int64_t m = ls[b], k = ls[b + 1], kr = rs[b], n = rs[b + 1];
   if (!sameDim(k, kr))
     return emitOpError("lhs K (") << k << ") does not match rhs K (" << kr
                                   << ")";
@@ -126,15 +132,21 @@ LogicalResult MatmulOp::verify() {
            << rhs.getBlockSize() << "; both operands must be blocked alike "
            << "along K";
   auto acc = cast<RankedTensorType>(getAcc().getType());
-  if (acc.getRank() != 2)
-    return emitOpError("expected a rank-2 accumulator, got rank ")
-           << acc.getRank();
-  if (!sameDim(acc.getShape()[0], m))
+  if (acc.getRank() != rank)
+    return emitOpError("expected a rank-")
+           << rank << " accumulator, got rank " << acc.getRank();
+  if (b && !sameDim(acc.getShape()[0], ls[0]))
     return emitOpError("accumulator dimension 0 (")
-           << acc.getShape()[0] << ") does not match lhs M (" << m << ")";
-  if (!sameDim(acc.getShape()[1], n))
-    return emitOpError("accumulator dimension 1 (")
-           << acc.getShape()[1] << ") does not match rhs N (" << n << ")";
+           << acc.getShape()[0] << ") does not match the batch size ("
+           << ls[0] << ")";
+  if (!sameDim(acc.getShape()[b], m))
+    return emitOpError("accumulator dimension ")
+           << b << " (" << acc.getShape()[b] << ") does not match lhs M (" << m
+           << ")";
+  if (!sameDim(acc.getShape()[b + 1], n))
+    return emitOpError("accumulator dimension ")
+           << b + 1 << " (" << acc.getShape()[b + 1]
+           << ") does not match rhs N (" << n << ")";
   return success();
 }
 

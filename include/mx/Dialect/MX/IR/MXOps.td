@@ -141,7 +141,11 @@ def MX_MatmulOp : MX_Op<"matmul", [Pure, AllTypesMatch<["acc", "result"]>]> {
   let summary = "Block-scaled matrix multiplication with an accumulator";
   let description = [{
     Computes `result = acc + lhs × rhs` for `lhs` = A[M,K] blocked along K
-    (axis 1) and `rhs` = B[K,N] blocked along K (axis 0). Both operands must
+    (axis 1) and `rhs` = B[K,N] blocked along K (axis 0), or, batched, for
+    A[Bt,M,K] (axis 2), B[Bt,K,N] (axis 1) and an accumulator [Bt,M,N], one
+    independent matmul per batch index (an NVFP4 per-tensor scale covers the
+    whole batched operand, as FORMATS.md §2.6 takes the whole operand). Both
+    operands must
     use the same block size, so that block b of both covers the same K
     range; their formats may otherwise differ (e.g. `amxfp4` × `mxfp4`).
 
