@@ -15,7 +15,20 @@ the file through mx ops and prints the results as i32 bit patterns:
 NaN results are printed as 0x7fc00000 (any NaN matches any NaN). Standard
 library only.
 
-usage: gen_vector_test.py VECTOR_FILE OUT.mlir [--cases N]
+usage:
+  gen_vector_test.py VECTOR_FILE OUT.mlir [--cases N] [--mode mx|linalg|const]
+                     [--dynamic] [--transpose-b]
+  gen_vector_test.py --synth LHS RHS OUT.mlir --spec SPEC_DIR [--shape M,N,K]
+                     [--batch B] [--kind matmul|matvec|vecmat]
+                     [--overrides key=value,...] [--result-type f32|f16|bf16]
+                     [--seed S] [--cases N] [--dynamic]
+
+Modes for matmul cases: `mx` (default) uses mx ops directly and also feeds the
+stored codes through mx.pack; `linalg` calls a function holding a
+linalg.matmul (run it with --mx-quantize-matmul); `const` makes B a constant
+of that function (quantized at compile time). --synth makes random cases with
+mxref.py (with outliers, zeros and sign-skewed rows) and computes the expected
+results with it.
 """
 import json
 import struct
@@ -117,12 +130,17 @@ class Emitter:
     def op(self, text):
         self.lines.append("  " + text)
 
-    def const_f32(self, bits, shape):
+    def const_f32(self, bits, shape, ty="f32"):
+        """A float tensor constant from binary32 bit patterns (for f16/bf16
+        the values must be representable; they are given as 16-bit
+        patterns then)."""
         c, f = self.tmp(), self.tmp()
-        self.op("%s = arith.constant %s" % (c, dense([i32(h) for h in bits],
-                                                       shape, "i32")))
-        self.op("%s = arith.bitcast %s : tensor<%sxi32> to tensor<%sxf32>"
-                % (f, c, tshape(shape), tshape(shape)))
+        ity = "i32" if ty == "f32" else "i16"
+        conv = (lambda h: i32(h)) if ty == "f32" else (lambda h: h)
+        self.op("%s = arith.constant %s" % (c, dense([conv(h) for h in bits],
+                                                       shape, ity)))
+        self.op("%s = arith.bitcast %s : tensor<%sx%s> to tensor<%sx%s>"
+                % (f, c, tshape(shape), ity, tshape(shape), ty))
         return f
 
     def print_i32(self, value, shape):
@@ -143,13 +161,50 @@ class Emitter:
                 % (isn, value, value, t))
         self.op("%s = arith.select %s, %s, %s : tensor<%sxi1>, tensor<%sxi32>"
                 % (sel, isn, nan, b, t, t))
-        if len(shape) == 2:
+        if len(shape) > 1:
+            n = 1
+            for d in shape:
+                n *= d
             flat1 = self.tmp()
-            self.op("%s = tensor.collapse_shape %s [[0, 1]] : tensor<%sxi32> "
-                    "into tensor<%dxi32>" % (flat1, sel, t, shape[0] * shape[1]))
-            sel, shape = flat1, [shape[0] * shape[1]]
+            self.op("%s = tensor.collapse_shape %s [%s] : tensor<%sxi32> "
+                    "into tensor<%dxi32>" % (flat1, sel, "[%s]" % ", ".join(
+                        str(i) for i in range(len(shape))), t, n))
+            sel, shape = flat1, [n]
         self.print_i32(sel, shape)
         self.expect(expected)
+
+    def print_half_bits(self, value, shape, ty, expected):
+        """Print f16/bf16 values as their 16-bit patterns, NaN canonicalized."""
+        t = tshape(shape)
+        b, nan, isn, sel, ext = (self.tmp() for _ in range(5))
+        canon_nan = 0x7E00 if ty == "f16" else 0x7FC0
+        self.op("%s = arith.bitcast %s : tensor<%sx%s> to tensor<%sxi16>"
+                % (b, value, t, ty, t))
+        self.op("%s = arith.constant dense<%d> : tensor<%sxi16>"
+                % (nan, canon_nan, t))
+        self.op("%s = arith.cmpf uno, %s, %s : tensor<%sx%s>"
+                % (isn, value, value, t, ty))
+        self.op("%s = arith.select %s, %s, %s : tensor<%sxi1>, tensor<%sxi16>"
+                % (sel, isn, nan, b, t, t))
+        self.op("%s = arith.extui %s : tensor<%sxi16> to tensor<%sxi32>"
+                % (ext, sel, t, t))
+        if len(shape) > 1:
+            n = 1
+            for d in shape:
+                n *= d
+            f1 = self.tmp()
+            self.op("%s = tensor.collapse_shape %s [%s] : tensor<%sxi32> into "
+                    "tensor<%dxi32>" % (f1, ext, "[%s]" % ", ".join(
+                        str(i) for i in range(len(shape))), t, n))
+            ext, shape = f1, [n]
+        self.print_i32(ext, shape)
+        self.expect(expected)
+
+    def print_result(self, value, shape, ty, expected):
+        if ty == "f32":
+            self.print_f32_bits(value, shape, expected)
+        else:
+            self.print_half_bits(value, shape, ty, expected)
 
     def print_bytes(self, value, shape, elem, expected):
         """Print an i8 (or f8) tensor zero-extended to i32."""
@@ -279,31 +334,261 @@ def pack_and_build(emit, case, side, preset, ov, shape, qtype):
     return q
 
 
+def hexlit(h):
+    """A float bit pattern as an MLIR hexadecimal float literal."""
+    return "0x%08X" % (int(h, 16) if isinstance(h, str) else h)
+
+
+def hexlit16(h):
+    return "0x%04X" % h
+
+
+def float_const(emit, vals, shape, ty, lit):
+    c = emit.tmp()
+    emit.op("%s = arith.constant %s" % (c, dense([lit(v) for v in vals], shape,
+                                                 ty)))
+    return c
+
+
+def ttype(shape, ty, dynamic=False):
+    dims = ["?" if dynamic else str(d) for d in shape]
+    return "tensor<%sx%s>" % ("x".join(dims), ty)
+
+
+def linalg_cases(cases, emit, mode, dynamic, transpose_b):
+    """Each case becomes a function @case_<i> holding one linalg contraction,
+    called from main with the case data."""
+    for i, case in enumerate(cases):
+        kind = case.get("kind", "matmul")
+        M, N, K, Bt = case["M"], case["N"], case["K"], case.get("batch")
+        rt = case.get("result_type", "f32")
+        emit.op("// case %s" % case["id"])
+        pre = [Bt] if Bt else []
+        if kind == "matvec":
+            sa, sb, sc = [M, K], [K], [M]
+        elif kind == "vecmat":
+            sa, sb, sc = [K], [K, N], [N]
+        else:
+            sa, sb, sc = pre + [M, K], pre + [K, N], pre + [M, N]
+        if transpose_b:
+            sb = [N, K]
+        a_vals = case["a_flat"]
+        b_vals = case["bt_flat"] if transpose_b else case["b_flat"]
+        init_vals = case["init_flat"]
+        lit_c = hexlit if rt == "f32" else hexlit16
+        # main: constants and the call
+        av = float_const(emit, a_vals, sa, "f32", hexlit)
+        bv = float_const(emit, b_vals, sb, "f32", hexlit)
+        cv = float_const(emit, init_vals, sc, rt, lit_c)
+        args = [(av, sa, "f32"), (bv, sb, "f32"), (cv, sc, rt)]
+        if mode == "const":
+            args = [args[0], args[2]]
+        call_args = []
+        for v, shp, ty in args:
+            if dynamic:
+                d = emit.tmp()
+                emit.op("%s = tensor.cast %s : %s to %s" % (
+                    d, v, ttype(shp, ty), ttype(shp, ty, True)))
+                v = d
+            call_args.append((v, ttype(shp, ty, dynamic)))
+        r = emit.tmp()
+        emit.op("%s = call @case_%d(%s) : (%s) -> %s" % (
+            r, i, ", ".join(v for v, _ in call_args),
+            ", ".join(t for _, t in call_args), ttype(sc, rt, dynamic)))
+        if dynamic:
+            d = emit.tmp()
+            emit.op("%s = tensor.cast %s : %s to %s" % (
+                d, r, ttype(sc, rt, True), ttype(sc, rt)))
+            r = d
+        emit.print_result(r, sc, rt, case["expected"])
+        # the function
+        ta, tb, tc = (ttype(sa, "f32", dynamic), ttype(sb, "f32", dynamic),
+                      ttype(sc, rt, dynamic))
+        body = []
+        if mode == "const":
+            sig = "%%a: %s, %%c: %s" % (ta, tc)
+            body.append("  %%b = arith.constant %s" % dense(
+                [hexlit(v) for v in b_vals], sb, "f32"))
+            if dynamic:
+                body.append("  %%bd = tensor.cast %%b : %s to %s" % (
+                    ttype(sb, "f32"), tb))
+                bname = "%bd"
+            else:
+                bname = "%b"
+        else:
+            sig = "%%a: %s, %%b: %s, %%c: %s" % (ta, tb, tc)
+            bname = "%b"
+        op = {"matvec": "linalg.matvec", "vecmat": "linalg.vecmat"}.get(
+            kind, "linalg.batch_matmul" if Bt else "linalg.matmul")
+        maps = ""
+        if transpose_b:
+            maps = (" indexing_maps = [affine_map<(m, n, k) -> (m, k)>, "
+                    "affine_map<(m, n, k) -> (n, k)>, "
+                    "affine_map<(m, n, k) -> (m, n)>]")
+        body.append("  %%r = %s%s ins(%%a, %s : %s, %s) outs(%%c : %s) -> %s"
+                    % (op, maps, bname, ta, tb, tc, tc))
+        body.append("  return %%r : %s" % tc)
+        emit.funcs.append("func.func @case_%d(%s) -> %s {\n%s\n}" % (
+            i, sig, tc, "\n".join(body)))
+
+
+def vector_matmul_cases(doc, limit):
+    out = []
+    for case in doc["cases"][:limit]:
+        c = dict(case)
+        c["a_flat"] = flat(case["a"])
+        c["b_flat"] = flat(case["b"])
+        K, N = case["K"], case["N"]
+        c["bt_flat"] = [case["b"][k][n] for n in range(N) for k in range(K)]
+        c["init_flat"] = flat(case["init"])
+        c["expected"] = [canon(h) for h in flat(case["out"])]
+        out.append(c)
+    return out
+
+
+def synth_cases(args, limit):
+    """Random cases computed with mxref.py (the executable spec)."""
+    spec = args["--spec"]
+    sys.path.insert(0, spec)
+    import mxref  # noqa: E402
+    lhs, rhs = args["lhs"], args["rhs"]
+    M, N, K = (int(x) for x in args.get("--shape", "3,4,70").split(","))
+    kind = args.get("--kind", "matmul")
+    if kind == "matvec":
+        N = 1
+    if kind == "vecmat":
+        M = 1
+    Bt = int(args["--batch"]) if "--batch" in args else None
+    rt = args.get("--result-type", "f32")
+    ov = {}
+    if args.get("--overrides"):
+        for kv in args["--overrides"].split(","):
+            k, v = kv.split("=")
+            ov[k] = int(v) if k == "block-size" else v
+    rng = mxref.Rng(int(args.get("--seed", "1")))
+    cases = []
+    for ci in range(limit if limit < 10 ** 9 else 2):
+        nb = Bt or 1
+        outlier = [rng.randint(0, K - 1) for _ in range(2)]
+
+        def act(m, k):
+            v = rng.normal() * 0.5
+            if k in outlier:
+                v *= 40.0
+            if m % 3 == 1:
+                v = abs(v) if k % 2 else -abs(v) * 0.05   # sign-skewed row
+            if rng.randint(0, 15) == 0:
+                v = 0.0 if rng.randint(0, 1) else -0.0
+            return mxref.f32(v)
+
+        def wgt(k, n):
+            return mxref.f32(rng.normal() * 0.02)
+
+        A = [[[act(m, k) for k in range(K)] for m in range(M)] for _ in range(nb)]
+        B = [[[wgt(k, n) for n in range(N)] for k in range(K)] for _ in range(nb)]
+        I = [[[mxref.f32(rng.normal() * 0.1) for n in range(N)] for m in range(M)]
+             for _ in range(nb)]
+        if rt != "f32":
+            eb, mb = (5, 10) if rt == "f16" else (8, 7)
+            I = [[[mxref.round_ieee(v, eb, mb) for v in row] for row in mat]
+                 for mat in I]
+        ga = gb = None
+        if mxref.Config(lhs, ov).two_level:
+            ga = mxref.nvfp4_tensor_scale([v for mat in A for r in mat for v in r])
+        if mxref.Config(rhs, ov).two_level:
+            gb = mxref.nvfp4_tensor_scale([v for mat in B for r in mat for v in r])
+        outs = []
+        for bi in range(nb):
+            qa = mxref.quantize_matrix(A[bi], lhs, ov, axis=1, tensor_scale=ga)
+            qb = mxref.quantize_matrix(B[bi], rhs, ov, axis=0, tensor_scale=gb)
+            o, _ = mxref.matmul_quantized(qa, qb, I[bi], result_type=rt)
+            outs.append(o)
+
+        def bits32(v):
+            return mxref.f32_bits(v)
+
+        def bits16(v):
+            if v != v:
+                return 0x7E00 if rt == "f16" else 0x7FC0
+            if rt == "f16":
+                return struct.unpack("<H", struct.pack("<e", v))[0]
+            return mxref.f32_bits(v) >> 16
+
+        c = {"id": "%s_x_%s/%s/%d" % (lhs, rhs, kind, ci), "kind": kind,
+             "M": M, "N": N, "K": K, "batch": Bt, "result_type": rt}
+        c["a_flat"] = [bits32(v) for mat in A for r in mat for v in r]
+        c["b_flat"] = [bits32(v) for mat in B for r in mat for v in r]
+        c["bt_flat"] = [bits32(B[0][k][n]) for n in range(N) for k in range(K)]
+        if rt == "f32":
+            c["init_flat"] = [bits32(v) for mat in I for r in mat for v in r]
+            c["expected"] = [i32(bits32(v)) for mat in outs for r in mat
+                             for v in r]
+        else:
+            c["init_flat"] = [bits16(v) for mat in I for r in mat for v in r]
+            c["expected"] = [bits16(v) for mat in outs for r in mat for v in r]
+        cases.append(c)
+    return cases
+
+
+def parse_args(argv):
+    args, pos, i = {}, [], 1
+    flags = {"--dynamic", "--transpose-b"}
+    while i < len(argv):
+        if argv[i] in flags:
+            args[argv[i]] = True
+            i += 1
+        elif argv[i] == "--synth":
+            args["lhs"], args["rhs"] = argv[i + 1], argv[i + 2]
+            args["--synth"] = True
+            i += 3
+        elif argv[i].startswith("--"):
+            args[argv[i]] = argv[i + 1]
+            i += 2
+        else:
+            pos.append(argv[i])
+            i += 1
+    return args, pos
+
+
 def main(argv):
-    if len(argv) < 3:
+    args, pos = parse_args(argv)
+    if not pos:
         print(__doc__, file=sys.stderr)
         return 2
-    limit = 10 ** 9
-    if "--cases" in argv:
-        limit = int(argv[argv.index("--cases") + 1])
-    with open(argv[1]) as fh:
-        doc = json.load(fh)
+    limit = int(args.get("--cases", 10 ** 9))
+    mode = args.get("--mode", "mx")
     emit = Emitter()
-    if doc["schema"].startswith("mx-mlir-vectors/quantize"):
-        quantize_cases(doc, emit, limit)
+    emit.funcs = []
+    if "--synth" in args:
+        out_path = pos[0]
+        src = "mxref.py --synth %s %s" % (args["lhs"], args["rhs"])
+        linalg_cases(synth_cases(args, limit), emit,
+                     "const" if mode == "const" else "linalg",
+                     "--dynamic" in args, "--transpose-b" in args)
     else:
-        matmul_cases(doc, emit, limit)
-    out = ["// Generated by gen_vector_test.py from %s; do not edit."
-           % argv[1].split("/")[-1],
-           "func.func private @printMemrefI32(tensor<*xi32> {bufferization.access = \"read\"})",
-           "func.func @main() {"]
+        vec_path, out_path = pos[0], pos[1]
+        src = vec_path.split("/")[-1]
+        with open(vec_path) as fh:
+            doc = json.load(fh)
+        if doc["schema"].startswith("mx-mlir-vectors/quantize"):
+            quantize_cases(doc, emit, limit)
+        elif mode == "mx":
+            matmul_cases(doc, emit, limit)
+        else:
+            linalg_cases(vector_matmul_cases(doc, limit), emit, mode,
+                         "--dynamic" in args, "--transpose-b" in args)
+    out = ["// Generated by gen_vector_test.py from %s; do not edit." % src,
+           "func.func private @printMemrefI32(tensor<*xi32> "
+           "{bufferization.access = \"read\"})"]
+    out += emit.funcs
+    out += ["func.func @main() {"]
     out += emit.lines
     out += ["  return", "}"]
-    # The printed data lines, in order; --match-full-lines is not used
-    # because printMemrefI32 prints a header line before each.
+    # The printed data lines, in order (printMemrefI32 prints a header line
+    # before each).
     for c in emit.checks:
         out.append("// CHECK: {{^}}%s{{$}}" % c)
-    with open(argv[2], "w") as fh:
+    with open(out_path, "w") as fh:
         fh.write("\n".join(out) + "\n")
     return 0
 
