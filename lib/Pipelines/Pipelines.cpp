@@ -33,6 +33,9 @@ void mlir::mx::buildMXLowerToLLVMPipeline(OpPassManager &pm,
   pm.addPass(bufferization::createOneShotBufferizePass(bufferize));
   if (options.bufferDeallocation)
     bufferization::buildBufferDeallocationPipeline(pm);
+  // bufferization.clone (left by deallocation at function returns) becomes
+  // memref.alloc + memref.copy.
+  pm.addPass(createConvertBufferizationToMemRefPass());
 
   pm.addPass(createConvertLinalgToLoopsPass());
   pm.addPass(memref::createExpandStridedMetadataPass());

@@ -1,0 +1,73 @@
+// RUN: mx-opt %s --convert-mx-to-linalg --split-input-file | FileCheck %s
+// RUN: mx-opt %s --convert-mx-to-linalg --canonicalize --split-input-file | FileCheck %s --check-prefix=CANON
+
+// mx.quantize becomes block statistics, scale codes, element codes and
+// nibble packing; the storage parts meet mx.dequantize's unpack and fold.
+// CHECK-LABEL: func.func @quantize_dequantize
+// CHECK-NOT: mx.quantize
+// CHECK-NOT: mx.dequantize
+// CHECK: linalg.generic {{.*}}iterator_types = ["parallel", "parallel", "reduction"]
+// CHECK: math.absf
+// CHECK: arith.maxnumf
+// CHECK: linalg.generic
+// CHECK: math.ctlz
+// CHECK: arith.bitcast {{.*}} : i8 to f8E8M0FNU
+// CHECK: linalg.generic
+// CHECK: arith.divf
+// CHECK: linalg.generic
+// CHECK: arith.shli
+// CHECK-NOT: mx.
+// CHECK: return
+func.func @quantize_dequantize(%x: tensor<4x64xf32>) -> tensor<4x64xf32> {
+  %q = mx.quantize %x : tensor<4x64xf32> -> !mx.qtensor<4x64, #mx.format<mxfp4>, axis = 1>
+  %y = mx.dequantize %q : !mx.qtensor<4x64, #mx.format<mxfp4>, axis = 1> -> tensor<4x64xf32>
+  return %y : tensor<4x64xf32>
+}
+
+// -----
+
+// The MAC: exact per-group sums in i128, one rounding each, then the scales.
+// CHECK-LABEL: func.func @matmul
+// CHECK: linalg.generic
+// CHECK: scf.for
+// CHECK: scf.for {{.*}} -> (i128, i128, i128, i128, i1)
+// CHECK: arith.muli {{.*}} : i128
+// CHECK: math.ctlz {{.*}} : i128
+// CHECK-NOT: mx.
+// CANON-LABEL: func.func @matmul
+// CANON-NOT: mx.
+func.func @matmul(%a: tensor<4x40xf32>, %b: tensor<40x8xf32>, %c: tensor<4x8xbf16>) -> tensor<4x8xbf16> {
+  %qa = mx.quantize %a : tensor<4x40xf32> -> !mx.qtensor<4x40, #mx.format<amxfp4>, axis = 1>
+  %qb = mx.quantize %b : tensor<40x8xf32> -> !mx.qtensor<40x8, #mx.format<mxfp4>, axis = 0>
+  %r = mx.matmul %qa, %qb, %c : !mx.qtensor<4x40, #mx.format<amxfp4>, axis = 1>, !mx.qtensor<40x8, #mx.format<mxfp4>, axis = 0> -> tensor<4x8xbf16>
+  return %r : tensor<4x8xbf16>
+}
+
+// -----
+
+// Pre-quantized weights enter through mx.pack and are read directly.
+// CANON-LABEL: func.func @prequantized
+// CANON-SAME: (%[[D:.*]]: tensor<16x4xi8>, %[[S:.*]]: tensor<1x8xf8E8M0FNU>
+// CANON: tensor.extract %[[D]]
+// CANON: tensor.extract %[[S]]
+// CANON-NOT: mx.
+func.func @prequantized(%d: tensor<16x4xi8>, %s: tensor<1x8xf8E8M0FNU>, %a: tensor<2x16xf32>, %c: tensor<2x8xf32>) -> tensor<2x8xf32> {
+  %qb = mx.pack %d, %s : tensor<16x4xi8>, tensor<1x8xf8E8M0FNU> -> !mx.qtensor<16x8, #mx.format<mxfp4>, axis = 0>
+  %qa = mx.quantize %a : tensor<2x16xf32> -> !mx.qtensor<2x16, #mx.format<mxfp4>, axis = 1>
+  %r = mx.matmul %qa, %qb, %c {mode = #mx.matmul_mode<emulate>} : !mx.qtensor<2x16, #mx.format<mxfp4>, axis = 1>, !mx.qtensor<16x8, #mx.format<mxfp4>, axis = 0> -> tensor<2x8xf32>
+  return %r : tensor<2x8xf32>
+}
+
+// -----
+
+// mx.block_mac becomes scalar code.
+// CHECK-LABEL: func.func @block_mac
+// CHECK: scf.for
+// CHECK: arith.addf
+// CHECK-NOT: mx.block_mac
+func.func @block_mac(%acc: f32, %a: tensor<8xf32>, %b: tensor<8xf32>) -> f32 {
+  %qa = mx.quantize %a : tensor<8xf32> -> !mx.qtensor<8, #mx.format<amxfp4>, axis = 0>
+  %qb = mx.quantize %b : tensor<8xf32> -> !mx.qtensor<8, #mx.format<amxfp4>, axis = 0>
+  %r = mx.block_mac %acc, %qa, %qb : !mx.qtensor<8, #mx.format<amxfp4>, axis = 0>, !mx.qtensor<8, #mx.format<amxfp4>, axis = 0>
+  return %r : f32
+}
