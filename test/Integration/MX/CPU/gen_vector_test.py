@@ -21,7 +21,7 @@ usage:
   gen_vector_test.py --synth LHS RHS OUT.mlir --spec SPEC_DIR [--shape M,N,K]
                      [--batch B] [--kind matmul|matvec|vecmat]
                      [--overrides key=value,...] [--result-type f32|f16|bf16]
-                     [--seed S] [--cases N] [--dynamic]
+                     [--seed S] [--cases N] [--dynamic] [--input-type f16|bf16]
 
 Modes for matmul cases: `mx` (default) uses mx ops directly and also feeds the
 stored codes through mx.pack; `linalg` calls a function holding a
@@ -224,38 +224,52 @@ class Emitter:
         self.checks.append("[%s]" % ", ".join(str(v) for v in values))
 
 
-def quantize_cases(doc, emit, limit):
+def quantize_cases(doc, emit, limit, dynamic=False):
     for case in doc["cases"][:limit]:
         preset, ov = case["preset"], case["overrides"]
         L = case["length"]
         fmt = fmt_attr(preset, ov)
-        qt = "!mx.qtensor<%d, %s, axis = 0>" % (L, fmt)
+        qt = "!mx.qtensor<%s, %s, axis = 0>" % ("?" if dynamic else L, fmt)
         fp4 = preset in ELEM_FP4
         emit.op("// case %s" % case["id"])
         x = emit.const_f32(case["input"], [L])
+        xt = "tensor<%dxf32>" % L
+        if dynamic:
+            d = emit.tmp()
+            emit.op("%s = tensor.cast %s : %s to tensor<?xf32>" % (d, x, xt))
+            x, xt = d, "tensor<?xf32>"
         q = emit.tmp()
-        emit.op("%s = mx.quantize %s : tensor<%dxf32> -> %s" % (q, x, L, qt))
+        emit.op("%s = mx.quantize %s : %s -> %s" % (q, x, xt, qt))
         nbytes = (L + 1) // 2 if fp4 else L
         nb = -(-L // block_size(preset, ov))
         st = scale_type(preset)
         asym = preset in ("amxfp4", "amxfp4-pot")
         ts = preset == "nvfp4"
         res = [emit.tmp() for _ in range(2 + asym + ts)]
-        types = "tensor<%dxi8>, tensor<%dx%s>" % (nbytes, nb, st)
         emit.op("%s = mx.unpack %s : %s" % (", ".join(res), q, qt))
+
+        def static(v, n, ty):
+            if not dynamic:
+                return v
+            c = emit.tmp()
+            emit.op("%s = tensor.cast %s : tensor<?x%s> to tensor<%dx%s>"
+                    % (c, v, ty, n, ty))
+            return c
         packed = bytes.fromhex(case["packed"])
-        emit.print_bytes(res[0], [nbytes], "i8", list(packed))
+        emit.print_bytes(static(res[0], nbytes, "i8"), [nbytes], "i8",
+                         list(packed))
         for a, arr in enumerate(case["scales"]):
-            emit.print_bytes(res[1 + a], [nb], st, arr)
+            emit.print_bytes(static(res[1 + a], nb, st), [nb], st, arr)
         if ts:
             t = emit.tmp()
             emit.op("%s = tensor.from_elements %s : tensor<1xf32>"
                     % (t, res[-1]))
             emit.print_f32_bits(t, [1], [canon(case["tensor_scale"])])
         y = emit.tmp()
-        emit.op("%s = mx.dequantize %s : %s -> tensor<%dxf32>" % (y, q, qt, L))
-        emit.print_f32_bits(y, [L], [canon(h) for h in case["dequant"]])
-        del types
+        emit.op("%s = mx.dequantize %s : %s -> tensor<%sxf32>"
+                % (y, q, qt, "?" if dynamic else L))
+        emit.print_f32_bits(static(y, L, "f32"), [L],
+                            [canon(h) for h in case["dequant"]])
 
 
 def flat(m):
@@ -362,6 +376,8 @@ def linalg_cases(cases, emit, mode, dynamic, transpose_b):
         kind = case.get("kind", "matmul")
         M, N, K, Bt = case["M"], case["N"], case["K"], case.get("batch")
         rt = case.get("result_type", "f32")
+        it = case.get("input_type", "f32")
+        lit_i = hexlit if it == "f32" else hexlit16
         emit.op("// case %s" % case["id"])
         pre = [Bt] if Bt else []
         if kind == "matvec":
@@ -377,10 +393,10 @@ def linalg_cases(cases, emit, mode, dynamic, transpose_b):
         init_vals = case["init_flat"]
         lit_c = hexlit if rt == "f32" else hexlit16
         # main: constants and the call
-        av = float_const(emit, a_vals, sa, "f32", hexlit)
-        bv = float_const(emit, b_vals, sb, "f32", hexlit)
+        av = float_const(emit, a_vals, sa, it, lit_i)
+        bv = float_const(emit, b_vals, sb, it, lit_i)
         cv = float_const(emit, init_vals, sc, rt, lit_c)
-        args = [(av, sa, "f32"), (bv, sb, "f32"), (cv, sc, rt)]
+        args = [(av, sa, it), (bv, sb, it), (cv, sc, rt)]
         if mode == "const":
             args = [args[0], args[2]]
         call_args = []
@@ -402,16 +418,16 @@ def linalg_cases(cases, emit, mode, dynamic, transpose_b):
             r = d
         emit.print_result(r, sc, rt, case["expected"])
         # the function
-        ta, tb, tc = (ttype(sa, "f32", dynamic), ttype(sb, "f32", dynamic),
+        ta, tb, tc = (ttype(sa, it, dynamic), ttype(sb, it, dynamic),
                       ttype(sc, rt, dynamic))
         body = []
         if mode == "const":
             sig = "%%a: %s, %%c: %s" % (ta, tc)
             body.append("  %%b = arith.constant %s" % dense(
-                [hexlit(v) for v in b_vals], sb, "f32"))
+                [lit_i(v) for v in b_vals], sb, it))
             if dynamic:
                 body.append("  %%bd = tensor.cast %%b : %s to %s" % (
-                    ttype(sb, "f32"), tb))
+                    ttype(sb, it), tb))
                 bname = "%bd"
             else:
                 bname = "%b"
@@ -488,6 +504,13 @@ def synth_cases(args, limit):
         B = [[[wgt(k, n) for n in range(N)] for k in range(K)] for _ in range(nb)]
         I = [[[mxref.f32(rng.normal() * 0.1) for n in range(N)] for m in range(M)]
              for _ in range(nb)]
+        it = args.get("--input-type", "f32")
+        if it != "f32":
+            ie, im = (5, 10) if it == "f16" else (8, 7)
+            A = [[[mxref.round_ieee(v, ie, im) for v in r] for r in mat]
+                 for mat in A]
+            B = [[[mxref.round_ieee(v, ie, im) for v in r] for r in mat]
+                 for mat in B]
         if rt != "f32":
             eb, mb = (5, 10) if rt == "f16" else (8, 7)
             I = [[[mxref.round_ieee(v, eb, mb) for v in row] for row in mat]
@@ -515,10 +538,14 @@ def synth_cases(args, limit):
             return mxref.f32_bits(v) >> 16
 
         c = {"id": "%s_x_%s/%s/%d" % (lhs, rhs, kind, ci), "kind": kind,
-             "M": M, "N": N, "K": K, "batch": Bt, "result_type": rt}
-        c["a_flat"] = [bits32(v) for mat in A for r in mat for v in r]
-        c["b_flat"] = [bits32(v) for mat in B for r in mat for v in r]
-        c["bt_flat"] = [bits32(B[0][k][n]) for n in range(N) for k in range(K)]
+             "M": M, "N": N, "K": K, "batch": Bt, "result_type": rt,
+             "input_type": it}
+        ib = bits32 if it == "f32" else (
+            (lambda v: struct.unpack("<H", struct.pack("<e", v))[0])
+            if it == "f16" else (lambda v: mxref.f32_bits(v) >> 16))
+        c["a_flat"] = [ib(v) for mat in A for r in mat for v in r]
+        c["b_flat"] = [ib(v) for mat in B for r in mat for v in r]
+        c["bt_flat"] = [ib(B[0][k][n]) for n in range(N) for k in range(K)]
         if rt == "f32":
             c["init_flat"] = [bits32(v) for mat in I for r in mat for v in r]
             c["expected"] = [i32(bits32(v)) for mat in outs for r in mat
@@ -571,7 +598,7 @@ def main(argv):
         with open(vec_path) as fh:
             doc = json.load(fh)
         if doc["schema"].startswith("mx-mlir-vectors/quantize"):
-            quantize_cases(doc, emit, limit)
+            quantize_cases(doc, emit, limit, "--dynamic" in args)
         elif mode == "mx":
             matmul_cases(doc, emit, limit)
         else:
