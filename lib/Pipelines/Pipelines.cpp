@@ -9,6 +9,7 @@
 #include "mx/Conversion/Passes.h"
 
 #include "mlir/Conversion/Passes.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Bufferization/Pipelines/Passes.h"
 #include "mlir/Dialect/Bufferization/Transforms/Passes.h"
 #include "mlir/Dialect/Linalg/Passes.h"
@@ -19,6 +20,31 @@
 
 using namespace mlir;
 
+namespace {
+/// Tensors are values: an external function cannot change a tensor it is
+/// passed. Marks the tensor arguments of body-less func.func declarations
+/// (runtime helpers such as printMemrefI32) as read-only for one-shot
+/// bufferization, unless they already say otherwise; without it every call
+/// would need a copy, and a copy of an unranked tensor is impossible.
+struct ReadOnlyExternalTensorArgs
+    : PassWrapper<ReadOnlyExternalTensorArgs, OperationPass<ModuleOp>> {
+  MLIR_DEFINE_EXPLICIT_INTERNAL_INLINE_TYPE_ID(ReadOnlyExternalTensorArgs)
+  StringRef getArgument() const final {
+    return "mx-read-only-external-tensor-args";
+  }
+  void runOnOperation() override {
+    getOperation().walk([](func::FuncOp f) {
+      if (!f.isExternal())
+        return;
+      for (auto [i, t] : llvm::enumerate(f.getArgumentTypes()))
+        if (isa<TensorType>(t) && !f.getArgAttr(i, "bufferization.access"))
+          f.setArgAttr(i, "bufferization.access",
+                       StringAttr::get(f.getContext(), "read"));
+    });
+  }
+};
+} // namespace
+
 void mlir::mx::buildMXLowerToLLVMPipeline(OpPassManager &pm,
                                           const MXLowerToLLVMOptions &options) {
   pm.addPass(createConvertMXToLinalgPass());
@@ -26,6 +52,8 @@ void mlir::mx::buildMXLowerToLLVMPipeline(OpPassManager &pm,
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
 
+  if (options.readOnlyExternalTensors)
+    pm.addPass(std::make_unique<ReadOnlyExternalTensorArgs>());
   bufferization::OneShotBufferizePassOptions bufferize;
   bufferize.bufferizeFunctionBoundaries = true;
   bufferize.functionBoundaryTypeConversion =

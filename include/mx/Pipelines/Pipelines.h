@@ -22,6 +22,12 @@ struct MXLowerToLLVMOptions : public PassPipelineOptions<MXLowerToLLVMOptions> {
       llvm::cl::desc("Free the buffers that bufferization allocates (run the "
                      "buffer-deallocation pipeline)"),
       llvm::cl::init(true)};
+  PassOptions::Option<bool> readOnlyExternalTensors{
+      *this, "read-only-external-tensors",
+      llvm::cl::desc("Treat the tensor arguments of external function "
+                     "declarations (e.g. printMemrefI32) as read-only during "
+                     "bufferization, unless annotated otherwise"),
+      llvm::cl::init(true)};
 };
 
 /// Builds `mx-lower-to-llvm`: mx ops to linalg, bufferization of the whole

@@ -6,7 +6,7 @@
 // 2 * (40 * 0.46875 * -0.25) = -9.375 = 0xc1160000 (mxref.py: -4.6875 for
 // the matmul).
 // CHECK-COUNT-4: [-1055522816, -1055522816, -1055522816, -1055522816, -1055522816, -1055522816, -1055522816, -1055522816]
-func.func private @printMemrefI32(tensor<*xi32> {bufferization.access = "read"})
+func.func private @printMemrefI32(tensor<*xi32>)
 
 func.func @quantized(%x: tensor<4x40xf32>, %w: tensor<40x8xf32>, %c: tensor<4x8xf32>) -> tensor<4x8xf32> {
   %qa = mx.quantize %x : tensor<4x40xf32> -> !mx.qtensor<4x40, #mx.format<amxfp4>, axis = 1>
