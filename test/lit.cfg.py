@@ -13,7 +13,7 @@ config.test_format = lit.formats.ShTest(not llvm_config.use_lit_shell)
 config.suffixes = [".mlir", ".test"]
 config.test_source_root = os.path.dirname(__file__)
 config.test_exec_root = os.path.join(config.mx_obj_root, "test")
-config.excludes = ["Unit", "CMakeLists.txt", "README.md", "lit.cfg.py",
+config.excludes = ["Unit", "lib", "CMakeLists.txt", "README.md", "lit.cfg.py",
                    "lit.site.cfg.py"]
 
 config.environment["FILECHECK_OPTS"] = (
@@ -54,3 +54,22 @@ tools = [
     ToolSubst("mlir-tblgen", config.mlir_tblgen, unresolved="fatal"),
 ]
 llvm_config.add_tool_substitutions(tools, tool_dirs)
+
+# ptxas validates generated PTX where the CUDA toolkit is installed; the
+# tests that need it are UNSUPPORTED (and this note says why) elsewhere.
+ptxas = None
+for cand in [os.environ.get("MX_PTXAS", ""), "/usr/local/cuda/bin/ptxas"]:
+    if cand and os.path.isfile(cand) and os.access(cand, os.X_OK):
+        ptxas = cand
+        break
+if ptxas:
+    config.available_features.add("ptxas")
+    config.substitutions.append(("%ptxas", ptxas))
+else:
+    lit_config.note("ptxas not found (set MX_PTXAS or install the CUDA "
+                    "toolkit in /usr/local/cuda): PTX validation tests are "
+                    "skipped")
+config.substitutions.append(
+    ("%check_ptx", "%s %s" % (sys.executable,
+                              os.path.join(config.mx_src_root, "test", "lib",
+                                           "check_ptx.py"))))

@@ -10,6 +10,9 @@
 
 #include "mlir/Conversion/Passes.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/GPU/Pipelines/Passes.h"
+#include "mlir/Dialect/GPU/Transforms/Passes.h"
+#include "mlir/Dialect/SCF/Transforms/Passes.h"
 #include "mlir/Dialect/Bufferization/Pipelines/Passes.h"
 #include "mlir/Dialect/Bufferization/Transforms/Passes.h"
 #include "mlir/Dialect/Linalg/Passes.h"
@@ -45,25 +48,69 @@ struct ReadOnlyExternalTensorArgs
 };
 } // namespace
 
-void mlir::mx::buildMXLowerToLLVMPipeline(OpPassManager &pm,
-                                          const MXLowerToLLVMOptions &options) {
-  pm.addPass(createConvertMXToLinalgPass());
+/// The tensor-level part shared by the CPU and GPU pipelines: mx ops to
+/// linalg, bufferization of the whole module, deallocation.
+static void buildTensorToBuffersPipeline(OpPassManager &pm,
+                                         bool readOnlyExternalTensors,
+                                         bool deallocation) {
+  pm.addPass(mx::createConvertMXToLinalgPass());
   pm.addPass(createConvertElementwiseToLinalgPass());
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
 
-  if (options.readOnlyExternalTensors)
+  if (readOnlyExternalTensors)
     pm.addPass(std::make_unique<ReadOnlyExternalTensorArgs>());
   bufferization::OneShotBufferizePassOptions bufferize;
   bufferize.bufferizeFunctionBoundaries = true;
   bufferize.functionBoundaryTypeConversion =
       bufferization::LayoutMapOption::IdentityLayoutMap;
   pm.addPass(bufferization::createOneShotBufferizePass(bufferize));
-  if (options.bufferDeallocation)
+  if (deallocation)
     bufferization::buildBufferDeallocationPipeline(pm);
   // bufferization.clone (left by deallocation at function returns) becomes
   // memref.alloc + memref.copy.
   pm.addPass(createConvertBufferizationToMemRefPass());
+}
+
+std::string mlir::mx::getDefaultPTXVersion(StringRef chip) {
+  if (chip == "sm_90a" || chip == "sm_90")
+    return "80";
+  if (chip == "sm_100a" || chip == "sm_100")
+    return "86";
+  if (chip == "sm_120a" || chip == "sm_120")
+    return "87";
+  return "";
+}
+
+void mlir::mx::buildMXLowerToNVVMPipeline(OpPassManager &pm,
+                                          const MXLowerToNVVMOptions &options) {
+  buildTensorToBuffersPipeline(pm, /*readOnlyExternalTensors=*/true,
+                               /*deallocation=*/true);
+  pm.addPass(createConvertLinalgToParallelLoopsPass());
+  pm.addPass(createParallelLoopTilingPass({options.blockSize},
+                                          /*noMinMaxBounds=*/true));
+  pm.addNestedPass<func::FuncOp>(createGpuMapParallelLoopsPass());
+  pm.addNestedPass<func::FuncOp>(createConvertParallelLoopToGpuPass());
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(mx::createMXGPUHostBuffersPass());
+  pm.addPass(createGpuKernelOutliningPass());
+  pm.addPass(createLowerAffinePass());
+  pm.addPass(memref::createExpandStridedMetadataPass());
+  pm.addPass(createLowerAffinePass());
+
+  gpu::GPUToNVVMPipelineOptions nvvm;
+  nvvm.cubinChip = options.chip;
+  std::string ptx = options.ptx.empty() ? getDefaultPTXVersion(options.chip)
+                                        : std::string(options.ptx);
+  nvvm.cubinFeatures = "+ptx" + ptx;
+  nvvm.cubinFormat = options.format;
+  gpu::buildLowerToNVVMPassPipeline(pm, nvvm);
+}
+
+void mlir::mx::buildMXLowerToLLVMPipeline(OpPassManager &pm,
+                                          const MXLowerToLLVMOptions &options) {
+  buildTensorToBuffersPipeline(pm, options.readOnlyExternalTensors,
+                               options.bufferDeallocation);
 
   pm.addPass(createConvertLinalgToLoopsPass());
   pm.addPass(memref::createExpandStridedMetadataPass());
@@ -88,4 +135,11 @@ void mlir::mx::registerMXPipelines() {
       "convert-mx-to-linalg, one-shot bufferization (function boundaries "
       "included), loops, LLVM",
       buildMXLowerToLLVMPipeline);
+  PassPipelineRegistration<MXLowerToNVVMOptions>(
+      "mx-lower-to-nvvm",
+      "Lower a tensor-level module with mx ops to NVIDIA GPU kernels (PTX "
+      "embedded by gpu-module-to-binary) and LLVM host code",
+      [](OpPassManager &pm, const MXLowerToNVVMOptions &options) {
+        buildMXLowerToNVVMPipeline(pm, options);
+      });
 }

@@ -7,7 +7,10 @@
 #ifndef MX_CONVERSION_PASSES_H
 #define MX_CONVERSION_PASSES_H
 
+#include "mx/Conversion/MXToGPU/MXToGPU.h"
 #include "mx/Conversion/MXToLinalg/MXToLinalg.h"
+
+#include "mlir/IR/BuiltinOps.h"
 
 namespace mlir::mx {
 

@@ -35,4 +35,25 @@ def ConvertMXToLinalgPass : Pass<"convert-mx-to-linalg"> {
   ];
 }
 
+def MXGPUHostBuffersPass : Pass<"mx-gpu-host-buffers", "::mlir::ModuleOp"> {
+  let summary = "Make the host buffers of a module accessible from GPU kernels";
+  let description = [{
+    The GPU pipeline keeps every buffer in host memory and maps it into the
+    device address space (zero-copy), so host code (printing, small
+    reductions) and kernels see the same data without copies:
+
+    * every `memref.alloc` gets a 4096-byte alignment (two buffers never share
+      a page) and is followed by `gpu.host_register`; every `memref.dealloc`
+      is preceded by `gpu.host_unregister`;
+    * every `memref.get_global` (constants) is replaced by a registered copy.
+
+    Kernel launches are synchronous, so host reads after a launch see the
+    kernel's writes. Buffers passed in by a caller must be registered (or
+    device-accessible) by that caller. This is the correctness path of the
+    GPU lowering, not its fast path.
+  }];
+  let dependentDialects = ["::mlir::gpu::GPUDialect",
+                           "::mlir::memref::MemRefDialect"];
+}
+
 #endif // MX_CONVERSION_PASSES_TD

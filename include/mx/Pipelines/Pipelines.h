@@ -30,6 +30,40 @@ struct MXLowerToLLVMOptions : public PassPipelineOptions<MXLowerToLLVMOptions> {
       llvm::cl::init(true)};
 };
 
+/// Options of the `mx-lower-to-nvvm` pipeline.
+struct MXLowerToNVVMOptions : public PassPipelineOptions<MXLowerToNVVMOptions> {
+  PassOptions::Option<std::string> chip{
+      *this, "chip",
+      llvm::cl::desc("Target GPU: sm_90a (Hopper), sm_100a or sm_120a "
+                     "(Blackwell)"),
+      llvm::cl::init("sm_90a")};
+  PassOptions::Option<std::string> ptx{
+      *this, "ptx",
+      llvm::cl::desc("PTX ISA version, e.g. 80 (default: the oldest that "
+                     "supports the chip: 80 for sm_90a, 86 for sm_100a, 87 "
+                     "for sm_120a)"),
+      llvm::cl::init("")};
+  PassOptions::Option<std::string> format{
+      *this, "format",
+      llvm::cl::desc("Embedded kernel format: isa (PTX, JIT-compiled by the "
+                     "driver; needs no CUDA to build), bin or fatbin (run "
+                     "ptxas at compile time)"),
+      llvm::cl::init("isa")};
+  PassOptions::Option<int64_t> blockSize{
+      *this, "block-size",
+      llvm::cl::desc("Threads per block of the generated kernels"),
+      llvm::cl::init(128)};
+};
+
+/// Builds `mx-lower-to-nvvm`: mx ops to linalg, bufferization, parallel loops
+/// mapped to GPU blocks and threads, host buffers mapped into the device,
+/// kernels outlined and compiled for `chip`, host code to LLVM.
+void buildMXLowerToNVVMPipeline(OpPassManager &pm,
+                                const MXLowerToNVVMOptions &options);
+
+/// The default PTX version for a chip, or "" for an unknown chip.
+std::string getDefaultPTXVersion(llvm::StringRef chip);
+
 /// Builds `mx-lower-to-llvm`: mx ops to linalg, bufferization of the whole
 /// module (function boundaries included), loops, and the LLVM dialect.
 void buildMXLowerToLLVMPipeline(OpPassManager &pm,

@@ -50,8 +50,11 @@ Value NumericBuilder::signBit(Value v) {
 Value NumericBuilder::isNaN(Value v) {
   return arith::CmpFOp::create(b, CmpFPredicate::UNO, v, v);
 }
+Value NumericBuilder::abs(Value v) {
+  return fromBits(arith::AndIOp::create(b, bits(v), i32(0x7FFFFFFF)));
+}
 Value NumericBuilder::isFinite(Value v) {
-  Value a = math::AbsFOp::create(b, v);
+  Value a = abs(v);
   // ordered and < +Inf
   return arith::CmpFOp::create(b, CmpFPredicate::OLT, a,
                                f32(std::numeric_limits<float>::infinity()));

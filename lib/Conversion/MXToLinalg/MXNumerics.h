@@ -37,6 +37,8 @@ public:
   Value fromBits(Value i32Bits);
   /// 1 if the sign bit of f32 `v` is set (i32).
   Value signBit(Value f32Value);
+  /// |v| by clearing the sign bit (no libm/libdevice call).
+  Value abs(Value f32Value);
   /// Whether f32 `v` is finite (i1).
   Value isFinite(Value f32Value);
   /// Whether f32 `v` is NaN (i1).

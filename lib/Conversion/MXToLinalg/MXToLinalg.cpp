@@ -305,7 +305,7 @@ LogicalResult lowerQuantize(RewriterBase &rewriter, QuantizeOp op) {
             ImplicitLocOpBuilder lb(loc, ob);
             NumericBuilder ln(lb);
             Value v = toF32(lb, args[0]);
-            Value a = math::AbsFOp::create(lb, v);
+            Value a = ln.abs(v);
             Value m = arith::MaxNumFOp::create(lb, args[1], a);
             Value bad = arith::OrIOp::create(
                 lb, args[2],
@@ -369,7 +369,7 @@ LogicalResult lowerQuantize(RewriterBase &rewriter, QuantizeOp op) {
           out.push_back(ln.select(gtN, nv, n));
         } else {
           out.push_back(arith::MaxNumFOp::create(
-              lb, args[1], math::AbsFOp::create(lb, v)));
+              lb, args[1], ln.abs(v)));
         }
         out.push_back(arith::OrIOp::create(
             lb, args.back(),

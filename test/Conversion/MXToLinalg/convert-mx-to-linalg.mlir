@@ -7,7 +7,7 @@
 // CHECK-NOT: mx.quantize
 // CHECK-NOT: mx.dequantize
 // CHECK: linalg.generic {{.*}}iterator_types = ["parallel", "parallel", "reduction"]
-// CHECK: math.absf
+// CHECK: arith.andi
 // CHECK: arith.maxnumf
 // CHECK: linalg.generic
 // CHECK: math.ctlz

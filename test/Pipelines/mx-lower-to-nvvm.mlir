@@ -1,0 +1,26 @@
+// RUN: mx-opt %s --mx-lower-to-nvvm | FileCheck %s --check-prefixes=CHECK,SM90
+// RUN: mx-opt %s --mx-lower-to-nvvm="chip=sm_100a" | FileCheck %s --check-prefixes=CHECK,SM100
+// RUN: mx-opt %s --mx-lower-to-nvvm="chip=sm_120a block-size=256" | FileCheck %s --check-prefixes=CHECK,SM120
+// RUN: mx-opt %s --mx-lower-to-nvvm="chip=sm_90a ptx=85" | FileCheck %s --check-prefix=PTX85
+
+// Quantization and the MAC become GPU kernels with embedded PTX for the
+// chip (the PTX version each chip needs by default) and LLVM host code that
+// maps the host buffers into the device and launches them.
+// CHECK-LABEL: llvm.func @quantized
+// CHECK: llvm.call @mgpuMemHostRegisterMemRef
+// CHECK: gpu.launch_func
+// CHECK-NOT: mx.
+// CHECK-NOT: linalg.
+// SM90: gpu.binary @{{.*}} [#gpu.object<#nvvm.target<chip = "sm_90a", features = "+ptx80">
+// SM90-SAME: .version 8.0\0A.target sm_90a
+// SM100: gpu.binary @{{.*}} [#gpu.object<#nvvm.target<chip = "sm_100a", features = "+ptx86">
+// SM100-SAME: .version 8.6\0A.target sm_100a
+// SM120: gpu.binary @{{.*}} [#gpu.object<#nvvm.target<chip = "sm_120a", features = "+ptx87">
+// SM120-SAME: .version 8.7\0A.target sm_120a
+// PTX85: .version 8.5\0A.target sm_90a
+func.func @quantized(%x: tensor<4x40xf32>, %w: tensor<40x8xf32>, %c: tensor<4x8xf32>) -> tensor<4x8xf32> {
+  %qa = mx.quantize %x : tensor<4x40xf32> -> !mx.qtensor<4x40, #mx.format<amxfp4>, axis = 1>
+  %qb = mx.quantize %w : tensor<40x8xf32> -> !mx.qtensor<40x8, #mx.format<mxfp4>, axis = 0>
+  %r = mx.matmul %qa, %qb, %c : !mx.qtensor<4x40, #mx.format<amxfp4>, axis = 1>, !mx.qtensor<40x8, #mx.format<mxfp4>, axis = 0> -> tensor<4x8xf32>
+  return %r : tensor<4x8xf32>
+}
