@@ -11,6 +11,7 @@
 #include "mlir/Conversion/Passes.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/GPU/Pipelines/Passes.h"
+#include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/Dialect/GPU/Transforms/Passes.h"
 #include "mlir/Dialect/SCF/Transforms/Passes.h"
 #include "mlir/Dialect/Bufferization/Pipelines/Passes.h"
@@ -82,12 +83,15 @@ std::string mlir::mx::getDefaultPTXVersion(StringRef chip) {
   return "";
 }
 
-void mlir::mx::buildMXLowerToNVVMPipeline(OpPassManager &pm,
-                                          const MXLowerToNVVMOptions &options) {
+/// Shared by the GPU pipelines: buffers, parallel loops tiled by
+/// `blockSize` and mapped to blocks and threads, host buffers mapped into
+/// the device, kernels outlined.
+static void buildBuffersToGPUKernelsPipeline(OpPassManager &pm,
+                                             int64_t blockSize) {
   buildTensorToBuffersPipeline(pm, /*readOnlyExternalTensors=*/true,
                                /*deallocation=*/true);
   pm.addPass(createConvertLinalgToParallelLoopsPass());
-  pm.addPass(createParallelLoopTilingPass({options.blockSize},
+  pm.addPass(createParallelLoopTilingPass({blockSize},
                                           /*noMinMaxBounds=*/true));
   pm.addNestedPass<func::FuncOp>(createGpuMapParallelLoopsPass());
   pm.addNestedPass<func::FuncOp>(createConvertParallelLoopToGpuPass());
@@ -97,6 +101,35 @@ void mlir::mx::buildMXLowerToNVVMPipeline(OpPassManager &pm,
   pm.addPass(createLowerAffinePass());
   pm.addPass(memref::createExpandStridedMetadataPass());
   pm.addPass(createLowerAffinePass());
+}
+
+void mlir::mx::buildMXLowerToROCDLPipeline(
+    OpPassManager &pm, const MXLowerToROCDLOptions &options) {
+  buildBuffersToGPUKernelsPipeline(pm, options.blockSize);
+  GpuROCDLAttachTargetOptions target;
+  target.chip = options.chip;
+  pm.addPass(createGpuROCDLAttachTarget(target));
+  pm.addPass(createSCFToControlFlowPass());
+  ConvertGpuOpsToROCDLOpsOptions rocdl;
+  rocdl.chipset = options.chip;
+  rocdl.runtime = gpu::amd::Runtime::HIP;
+  pm.addNestedPass<gpu::GPUModuleOp>(createConvertGpuOpsToROCDLOps(rocdl));
+  pm.addPass(createGpuToLLVMConversionPass());
+  pm.addPass(createConvertMathToLLVMPass());
+  pm.addPass(createFinalizeMemRefToLLVMConversionPass());
+  pm.addPass(createArithToLLVMConversionPass());
+  pm.addPass(createConvertIndexToLLVMPass());
+  pm.addPass(createConvertFuncToLLVMPass());
+  pm.addPass(createConvertControlFlowToLLVMPass());
+  pm.addPass(createReconcileUnrealizedCastsPass());
+  GpuModuleToBinaryPassOptions binary;
+  binary.compilationTarget = options.format;
+  pm.addPass(createGpuModuleToBinaryPass(binary));
+}
+
+void mlir::mx::buildMXLowerToNVVMPipeline(OpPassManager &pm,
+                                          const MXLowerToNVVMOptions &options) {
+  buildBuffersToGPUKernelsPipeline(pm, options.blockSize);
 
   gpu::GPUToNVVMPipelineOptions nvvm;
   nvvm.cubinChip = options.chip;
@@ -141,5 +174,12 @@ void mlir::mx::registerMXPipelines() {
       "embedded by gpu-module-to-binary) and LLVM host code",
       [](OpPassManager &pm, const MXLowerToNVVMOptions &options) {
         buildMXLowerToNVVMPipeline(pm, options);
+      });
+  PassPipelineRegistration<MXLowerToROCDLOptions>(
+      "mx-lower-to-rocdl",
+      "Lower a tensor-level module with mx ops to AMD GPU kernels (ISA "
+      "embedded by gpu-module-to-binary) and LLVM host code",
+      [](OpPassManager &pm, const MXLowerToROCDLOptions &options) {
+        buildMXLowerToROCDLPipeline(pm, options);
       });
 }

@@ -61,6 +61,27 @@ struct MXLowerToNVVMOptions : public PassPipelineOptions<MXLowerToNVVMOptions> {
 void buildMXLowerToNVVMPipeline(OpPassManager &pm,
                                 const MXLowerToNVVMOptions &options);
 
+/// Options of the `mx-lower-to-rocdl` pipeline.
+struct MXLowerToROCDLOptions
+    : public PassPipelineOptions<MXLowerToROCDLOptions> {
+  PassOptions::Option<std::string> chip{
+      *this, "chip", llvm::cl::desc("Target AMD GPU, e.g. gfx950"),
+      llvm::cl::init("gfx950")};
+  PassOptions::Option<std::string> format{
+      *this, "format",
+      llvm::cl::desc("Embedded kernel format: isa (AMDGPU assembly text), "
+                     "bin or fatbin (need the ROCm device libraries)"),
+      llvm::cl::init("isa")};
+  PassOptions::Option<int64_t> blockSize{
+      *this, "block-size",
+      llvm::cl::desc("Threads per block of the generated kernels"),
+      llvm::cl::init(256)};
+};
+
+/// Builds `mx-lower-to-rocdl`: as mx-lower-to-nvvm, for AMD GPUs.
+void buildMXLowerToROCDLPipeline(OpPassManager &pm,
+                                 const MXLowerToROCDLOptions &options);
+
 /// The default PTX version for a chip, or "" for an unknown chip.
 std::string getDefaultPTXVersion(llvm::StringRef chip);
 
