@@ -26,6 +26,7 @@ llvm_config.with_system_environment(["HOME", "INCLUDE", "LIB", "TMP", "TEMP"])
 
 config.substitutions.append(("%PATH%", config.environment["PATH"]))
 config.substitutions.append(("%mx_src_root", config.mx_src_root))
+config.substitutions.append(("%mx_obj_root", config.mx_obj_root))
 config.substitutions.append(("%mlir_include_dir", config.mlir_include_dir))
 config.substitutions.append(
     ("%mlir_c_runner_utils",
@@ -73,3 +74,10 @@ config.substitutions.append(
     ("%check_ptx", "%s %s" % (sys.executable,
                               os.path.join(config.mx_src_root, "test", "lib",
                                            "check_ptx.py"))))
+
+import ctypes
+try:
+    ctypes.CDLL("libcuda.so.1")
+    config.available_features.add("cuda-driver")
+except OSError:
+    pass
