@@ -50,6 +50,7 @@ config.substitutions.append(
 tool_dirs = [config.mx_tools_dir, config.llvm_tools_dir]
 tools = [
     "mx-opt",
+    "mx-lsp-server",
     "mlir-opt",
     "mlir-runner",
     ToolSubst("mlir-tblgen", config.mlir_tblgen, unresolved="fatal"),
