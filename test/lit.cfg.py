@@ -10,7 +10,7 @@ from lit.llvm.subst import ToolSubst
 
 config.name = "MX"
 config.test_format = lit.formats.ShTest(not llvm_config.use_lit_shell)
-config.suffixes = [".mlir", ".test"]
+config.suffixes = [".mlir", ".test", ".c"]
 config.test_source_root = os.path.dirname(__file__)
 config.test_exec_root = os.path.join(config.mx_obj_root, "test")
 config.excludes = ["Unit", "lib", "CMakeLists.txt", "README.md", "lit.cfg.py",
@@ -51,6 +51,7 @@ tool_dirs = [config.mx_tools_dir, config.llvm_tools_dir]
 tools = [
     "mx-opt",
     "mx-lsp-server",
+    "mx-capi-test",
     "mlir-opt",
     "mlir-runner",
     ToolSubst("mlir-tblgen", config.mlir_tblgen, unresolved="fatal"),
