@@ -27,6 +27,8 @@ llvm_config.with_system_environment(["HOME", "INCLUDE", "LIB", "TMP", "TEMP"])
 config.substitutions.append(("%PATH%", config.environment["PATH"]))
 config.substitutions.append(("%mx_src_root", config.mx_src_root))
 config.substitutions.append(("%mx_obj_root", config.mx_obj_root))
+config.substitutions.append(
+    ("%mx_plugin", os.path.join(config.mx_obj_root, "lib", "libMXPlugin.so")))
 config.substitutions.append(("%mlir_include_dir", config.mlir_include_dir))
 config.substitutions.append(
     ("%mlir_c_runner_utils",
