@@ -13,7 +13,7 @@ config.test_format = lit.formats.ShTest(not llvm_config.use_lit_shell)
 config.suffixes = [".mlir", ".test", ".c"]
 config.test_source_root = os.path.dirname(__file__)
 config.test_exec_root = os.path.join(config.mx_obj_root, "test")
-config.excludes = ["Unit", "lib", "CMakeLists.txt", "README.md", "lit.cfg.py",
+config.excludes = ["Unit", "lib", "Inputs", "CMakeLists.txt", "README.md", "lit.cfg.py",
                    "lit.site.cfg.py"]
 
 config.environment["FILECHECK_OPTS"] = (
