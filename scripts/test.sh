@@ -7,27 +7,54 @@
 #
 # Usage: scripts/test.sh
 # Sets everything up (scripts/setup.sh), then runs check-mx: every lit test
-# and every GoogleTest unit test. Ends with one line
-# "check-mx: N passed, N failed" and exits non-zero on any failure.
+# and every GoogleTest unit test, then the same suite again on a second build
+# with AddressSanitizer and UndefinedBehaviorSanitizer (build-asan/; skip it
+# with MX_SKIP_SANITIZERS=1). Ends with one line
+# "check-mx: N passed, N failed" (both runs) and exits non-zero on any
+# failure or sanitizer report.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 BUILD_DIR="${BUILD_DIR:-$ROOT/build}"
 "$ROOT/scripts/setup.sh"
 
-echo "== check-mx"
-LOG="$BUILD_DIR/check-mx.log"
-set +e
-ninja -C "$BUILD_DIR" check-mx 2>&1 | tee "$LOG"
-rc=${PIPESTATUS[0]}
-set -e
-
 count() { # sum of the lit summary lines "  Passed: N (...)" for a kind
-  { grep -E "^ +$1: +[0-9]+" "$LOG" || true; } |
+  { grep -E "^ +$2 *: +[0-9]+" "$1" || true; } |
     awk -F: '{split($2, a, " "); s += a[1]} END {print s + 0}'
 }
-passed=$(( $(count Passed) + $(count "Expectedly Failed") ))
-failed=$(( $(count Failed) + $(count Unresolved) + $(count "Unexpectedly Passed") + $(count "Timed Out") ))
-if (( rc != 0 && failed == 0 )); then failed=1; fi
+
+passed=0; failed=0; rc=0
+run_suite() { # build dir, label
+  local dir="$1" log="$1/check-mx.log" r
+  echo "== check-mx ($2)"
+  set +e
+  ninja -C "$dir" check-mx 2>&1 | tee "$log"
+  r=${PIPESTATUS[0]}
+  set -e
+  local p f
+  p=$(( $(count "$log" Passed) + $(count "$log" "Expectedly Failed") ))
+  f=$(( $(count "$log" Failed) + $(count "$log" Unresolved) +
+        $(count "$log" "Unexpectedly Passed") + $(count "$log" "Timed Out") ))
+  if (( r != 0 && f == 0 )); then f=1; fi
+  echo "check-mx ($2): $p passed, $f failed"
+  passed=$((passed + p)); failed=$((failed + f))
+  if (( r != 0 )); then rc=$r; fi
+}
+
+run_suite "$BUILD_DIR" "release"
+if [[ "${MX_SKIP_SANITIZERS:-0}" != 1 ]]; then
+  ASAN_DIR="${ASAN_BUILD_DIR:-$ROOT/build-asan}"
+  echo "== configuring $ASAN_DIR (AddressSanitizer + UndefinedBehaviorSanitizer)"
+  LAUNCHER=()
+  if command -v ccache >/dev/null 2>&1; then
+    LAUNCHER=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache -DCMAKE_C_COMPILER_LAUNCHER=ccache)
+  fi
+  cmake -G Ninja -S "$ROOT" -B "$ASAN_DIR" -DCMAKE_BUILD_TYPE=Release \
+    -DMLIR_DIR=/usr/lib/llvm-22/lib/cmake/mlir -DMX_ENABLE_SANITIZERS=ON \
+    "${LAUNCHER[@]}" > "$ASAN_DIR.configure.log" 2>&1 ||
+    { cat "$ASAN_DIR.configure.log"; exit 1; }
+  ninja -C "$ASAN_DIR" -j "${JOBS:-$(nproc)}"
+  run_suite "$ASAN_DIR" "asan+ubsan"
+fi
 echo "check-mx: $passed passed, $failed failed"
 if (( passed == 0 )); then
   echo "check-mx ran no test" >&2

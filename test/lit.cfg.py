@@ -85,3 +85,10 @@ try:
     config.available_features.add("cuda-driver")
 except OSError:
     pass
+
+# Under sanitizers our tools carry the ASan runtime; the stock mlir-opt
+# cannot load an instrumented plugin.
+if getattr(config, "mx_sanitizers", False):
+    config.available_features.add("sanitizers")
+    config.environment["ASAN_OPTIONS"] = "detect_leaks=1:abort_on_error=1"
+    config.environment["UBSAN_OPTIONS"] = "print_stacktrace=1:halt_on_error=1"

@@ -1,5 +1,7 @@
 // The stock mlir-opt of the LLVM 22 packages loads the mx dialect and passes
-// from libMXPlugin.so.
+// from libMXPlugin.so. (An instrumented plugin cannot be loaded into the
+// uninstrumented mlir-opt.)
+// UNSUPPORTED: sanitizers
 // RUN: mlir-opt %s --load-dialect-plugin=%mx_plugin --load-pass-plugin=%mx_plugin \
 // RUN:   --pass-pipeline='builtin.module(mx-quantize-matmul{lhs-format=amxfp4 rhs-format=mxfp4})' \
 // RUN:   | FileCheck %s
