@@ -9,7 +9,9 @@
 # Sets everything up (scripts/setup.sh), then runs check-mx: every lit test
 # and every GoogleTest unit test, then the same suite again on a second build
 # with AddressSanitizer and UndefinedBehaviorSanitizer (build-asan/; skip it
-# with MX_SKIP_SANITIZERS=1). Ends with one line
+# with MX_SKIP_SANITIZERS=1), then a bounded libFuzzer run of the parser,
+# verifier and passes (scripts/fuzz.sh; MX_FUZZ_SECONDS, default 60; skip with
+# MX_SKIP_FUZZ=1). Ends with one line
 # "check-mx: N passed, N failed" (both runs) and exits non-zero on any
 # failure or sanitizer report.
 set -euo pipefail
@@ -54,6 +56,14 @@ if [[ "${MX_SKIP_SANITIZERS:-0}" != 1 ]]; then
     { cat "$ASAN_DIR.configure.log"; exit 1; }
   ninja -C "$ASAN_DIR" -j "${JOBS:-$(nproc)}"
   run_suite "$ASAN_DIR" "asan+ubsan"
+fi
+if [[ "${MX_SKIP_FUZZ:-0}" != 1 ]]; then
+  echo "== fuzz (libFuzzer, ${MX_FUZZ_SECONDS:-60} s)"
+  set +e
+  bash "$ROOT/scripts/fuzz.sh" "${MX_FUZZ_SECONDS:-60}" 2>&1 | tee "$BUILD_DIR/fuzz-run.log"
+  fr=${PIPESTATUS[0]}
+  set -e
+  if (( fr == 0 )); then passed=$((passed + 1)); else failed=$((failed + 1)); rc=1; fi
 fi
 echo "check-mx: $passed passed, $failed failed"
 if (( passed == 0 )); then

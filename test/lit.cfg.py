@@ -90,5 +90,8 @@ except OSError:
 # cannot load an instrumented plugin.
 if getattr(config, "mx_sanitizers", False):
     config.available_features.add("sanitizers")
-    config.environment["ASAN_OPTIONS"] = "detect_leaks=1:abort_on_error=1"
+    # allow_user_poisoning=0: see scripts/fuzz.sh (LLVM allocators shared
+    # between instrumented and uninstrumented code).
+    config.environment["ASAN_OPTIONS"] = (
+        "detect_leaks=1:abort_on_error=1:allow_user_poisoning=0")
     config.environment["UBSAN_OPTIONS"] = "print_stacktrace=1:halt_on_error=1"
