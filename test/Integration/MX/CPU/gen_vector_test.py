@@ -22,6 +22,7 @@ usage:
                      [--batch B] [--kind matmul|matvec|vecmat]
                      [--overrides key=value,...] [--result-type f32|f16|bf16]
                      [--seed S] [--cases N] [--dynamic] [--input-type f16|bf16]
+  gen_vector_test.py --stress PRESET OUT.mlir --spec SPEC_DIR [--seed S]
 
 Modes for matmul cases: `mx` (default) uses mx ops directly and also feeds the
 stored codes through mx.pack; `linalg` calls a function holding a
@@ -143,11 +144,31 @@ class Emitter:
                 % (f, c, tshape(shape), ity, tshape(shape), ty))
         return f
 
+    CHUNK = 512
+
     def print_i32(self, value, shape):
-        c = self.tmp()
-        self.op("%s = tensor.cast %s : tensor<%sxi32> to tensor<*xi32>"
-                % (c, value, tshape(shape)))
-        self.op("call @printMemrefI32(%s) : (tensor<*xi32>) -> ()" % c)
+        """Print a rank-1 i32 tensor; long ones in chunks of CHUNK values
+        (FileCheck is slow on very long lines)."""
+        n = shape[0] if len(shape) == 1 else None
+        if n is None or n <= self.CHUNK:
+            c = self.tmp()
+            self.op("%s = tensor.cast %s : tensor<%sxi32> to tensor<*xi32>"
+                    % (c, value, tshape(shape)))
+            self.op("call @printMemrefI32(%s) : (tensor<*xi32>) -> ()" % c)
+            return
+        for off in range(0, n, self.CHUNK):
+            m = min(self.CHUNK, n - off)
+            sl, c = self.tmp(), self.tmp()
+            self.op("%s = tensor.extract_slice %s[%d] [%d] [1] : "
+                    "tensor<%dxi32> to tensor<%dxi32>" % (sl, value, off, m, n, m))
+            self.op("%s = tensor.cast %s : tensor<%dxi32> to tensor<*xi32>"
+                    % (c, sl, m))
+            self.op("call @printMemrefI32(%s) : (tensor<*xi32>) -> ()" % c)
+
+    def expect(self, values):
+        for off in range(0, max(len(values), 1), self.CHUNK):
+            chunk = values[off:off + self.CHUNK]
+            self.checks.append("[%s]" % ", ".join(str(v) for v in chunk))
 
     def print_f32_bits(self, value, shape, expected):
         """Print f32 values as bits with NaN canonicalized."""
@@ -219,9 +240,6 @@ class Emitter:
                 % (e, value, t, t))
         self.print_i32(e, shape)
         self.expect(expected)
-
-    def expect(self, values):
-        self.checks.append("[%s]" % ", ".join(str(v) for v in values))
 
 
 def quantize_cases(doc, emit, limit, dynamic=False):
@@ -500,6 +518,23 @@ def synth_cases(args, limit):
         def wgt(k, n):
             return mxref.f32(rng.normal() * 0.02)
 
+        if args.get("--data") == "stress":
+            # Alternating signs, magnitudes from binary32 denormals to
+            # 2^120 by row/column (products overflow to Inf, sums cancel to
+            # NaN), a NaN element and an all-NaN-free row of -0.
+            def act(m, k):  # noqa: F811
+                e = [-140, -60, 0, 60, 120][m % 5]
+                v = (1.0 + rng.uniform()) * 2.0 ** (e + rng.randint(-3, 3))
+                if m == 2 and k == K // 2:
+                    return float("nan")
+                if m == 3:
+                    return -0.0
+                return mxref.f32(-v if (k + m) % 2 else v)
+
+            def wgt(k, n):  # noqa: F811
+                e = [-20, 0, 100][n % 3]
+                v = (1.0 + rng.uniform()) * 2.0 ** (e + rng.randint(-2, 2))
+                return mxref.f32(-v if k % 3 == 0 else v)
         A = [[[act(m, k) for k in range(K)] for m in range(M)] for _ in range(nb)]
         B = [[[wgt(k, n) for n in range(N)] for k in range(K)] for _ in range(nb)]
         I = [[[mxref.f32(rng.normal() * 0.1) for n in range(N)] for m in range(M)]
@@ -557,6 +592,82 @@ def synth_cases(args, limit):
     return cases
 
 
+def stress_quantize_cases(args):
+    """Quantize stress cases for one preset, expected values from mxref.py:
+    every element code in every block position (as far as the code space
+    allows), magnitudes from binary32 denormals to 3e38, NaN/Inf blocks and
+    alternating signs."""
+    sys.path.insert(0, args["--spec"])
+    import mxref  # noqa: E402
+    preset = args["--stress"]
+    cfg = mxref.Config(preset, {})
+    bs, fmt = cfg.block, cfg.elem
+    rng = mxref.Rng(int(args.get("--seed", "5")))
+    # Codes that quantization can produce (not NaN/Inf, not MXINT8 0x80).
+    finite = [c for c in range(fmt.ncodes) if mxref.is_finite(fmt.decode(c))
+              and not (fmt.kind == "int" and c == 0x80)]
+    maxcode = max(finite, key=lambda c: abs(fmt.decode(c)))
+    groups = {}
+    # 1. Codes: block j holds code (i + j) mod n at position i, except for
+    #    one anchor position holding the largest code, so the scale stays
+    #    2^0 (E8M0) or close to it. Two anchor schedules make every code
+    #    appear at every position.
+    vals = []
+    n = len(finite)
+    for sched in (0, 1):
+        for j in range(n):
+            blk = [fmt.decode(finite[(i + j) % n]) for i in range(bs)]
+            blk[(7 * j + sched) % bs] = fmt.decode(maxcode)
+            vals.extend(blk)
+    groups["codes"] = vals
+    # 2. Magnitudes from the smallest denormal to 3e38, block by block.
+    vals = []
+    for b in range(48):
+        e = -149 + (b * 277) // 47
+        for i in range(bs):
+            m = 1.0 + rng.uniform()
+            v = mxref.f32(m * 2.0 ** min(e + rng.randint(0, 3), 127))
+            if b == 47 and i == 0:
+                v = 3.0e38
+            vals.append(mxref.f32(rng.sign() * v))
+    groups["magnitudes"] = vals
+    # 3. Non-finite blocks: all NaN, one NaN, +Inf, -Inf, next to finite ones.
+    nan, inf = float("nan"), float("inf")
+    vals = []
+    vals += [nan] * bs
+    vals += [0.5 * (i + 1) for i in range(bs)]
+    vals += [nan if i == 3 else 1.0 for i in range(bs)]
+    vals += [inf if i == bs - 1 else -2.0 for i in range(bs)]
+    vals += [-inf if i == 0 else 0.25 for i in range(bs)]
+    vals += [mxref.f32(rng.normal()) for i in range(bs)]
+    groups["nonfinite"] = vals
+    # 4. Alternating signs, including -0 and denormal pairs.
+    vals = []
+    for i in range(4 * bs):
+        v = abs(rng.normal()) * (2.0 ** rng.randint(-20, 20))
+        if i % 7 == 0:
+            v = 0.0
+        if i % 11 == 0:
+            v = 2.0 ** -140
+        vals.append(mxref.f32(-v if i % 2 else v))
+    groups["alternating"] = vals
+    cases = []
+    for name, xs in groups.items():
+        r = mxref.quantize(xs, preset)
+        codes = r["codes"]
+        cases.append({
+            "id": "%s/stress_%s" % (preset, name), "preset": preset,
+            "overrides": {}, "length": len(xs),
+            "input": [mxref.hex32(x) if x == x else "0x7fc00000" for x in xs],
+            "codes": codes,
+            "packed": mxref.pack_codes(codes, fmt.mlir).hex(),
+            "scales": r["scales"],
+            "tensor_scale": (mxref.hex32(r["tensor_scale"])
+                             if r["tensor_scale"] is not None else None),
+            "dequant": [mxref.hex32(v) for v in r["dequant"]]})
+    return {"schema": "mx-mlir-vectors/quantize/1", "cases": cases}
+
+
 def parse_args(argv):
     args, pos, i = {}, [], 1
     flags = {"--dynamic", "--transpose-b", "--main-i32"}
@@ -586,7 +697,12 @@ def main(argv):
     mode = args.get("--mode", "mx")
     emit = Emitter()
     emit.funcs = []
-    if "--synth" in args:
+    if "--stress" in args:
+        out_path = pos[0]
+        src = "mxref.py --stress %s" % args["--stress"]
+        quantize_cases(stress_quantize_cases(args), emit, limit,
+                       "--dynamic" in args)
+    elif "--synth" in args:
         out_path = pos[0]
         src = "mxref.py --synth %s %s" % (args["lhs"], args["rhs"])
         linalg_cases(synth_cases(args, limit), emit,
