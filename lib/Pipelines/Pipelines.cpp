@@ -21,6 +21,8 @@
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Pass/PassRegistry.h"
 #include "mlir/Transforms/Passes.h"
+#include "llvm/ADT/STLExtras.h"
+#include "llvm/ADT/StringExtras.h"
 
 using namespace mlir;
 
@@ -161,6 +163,19 @@ void mlir::mx::buildMXLowerToLLVMPipeline(OpPassManager &pm,
   pm.addPass(createReconcileUnrealizedCastsPass());
 }
 
+/// Checks the options both GPU pipelines share.
+static LogicalResult
+checkGPUCommon(StringRef pipeline, StringRef format, int64_t blockSize,
+               function_ref<LogicalResult(const Twine &)> errorHandler) {
+  if (format != "isa" && format != "bin" && format != "fatbin")
+    return errorHandler(pipeline + ": format must be isa, bin or fatbin, got '" +
+                        format + "'");
+  if (blockSize < 1 || blockSize > 1024)
+    return errorHandler(pipeline + ": block-size must be in [1, 1024], got " +
+                        Twine(blockSize));
+  return success();
+}
+
 void mlir::mx::registerMXPipelines() {
   PassPipelineRegistration<MXLowerToLLVMOptions>(
       "mx-lower-to-llvm",
@@ -168,18 +183,54 @@ void mlir::mx::registerMXPipelines() {
       "convert-mx-to-linalg, one-shot bufferization (function boundaries "
       "included), loops, LLVM",
       buildMXLowerToLLVMPipeline);
-  PassPipelineRegistration<MXLowerToNVVMOptions>(
+  registerPassPipeline(
       "mx-lower-to-nvvm",
       "Lower a tensor-level module with mx ops to NVIDIA GPU kernels (PTX "
       "embedded by gpu-module-to-binary) and LLVM host code",
-      [](OpPassManager &pm, const MXLowerToNVVMOptions &options) {
-        buildMXLowerToNVVMPipeline(pm, options);
+      [](OpPassManager &pm, StringRef optionsStr,
+         function_ref<LogicalResult(const Twine &)> errorHandler) {
+        auto options = MXLowerToNVVMOptions::createFromString(optionsStr);
+        if (!options)
+          return failure();
+        if (options->ptx.empty() && getDefaultPTXVersion(options->chip).empty())
+          return errorHandler("mx-lower-to-nvvm: unknown chip '" +
+                              options->chip +
+                              "'; expected sm_90a, sm_100a or sm_120a (other "
+                              "chips need an explicit ptx=)");
+        if (!options->ptx.empty() &&
+            !llvm::all_of(std::string(options->ptx), llvm::isDigit))
+          return errorHandler("mx-lower-to-nvvm: ptx must be a PTX ISA "
+                              "version such as 80 or 87, got '" +
+                              options->ptx + "'");
+        if (failed(checkGPUCommon("mx-lower-to-nvvm", options->format,
+                                  options->blockSize, errorHandler)))
+          return failure();
+        buildMXLowerToNVVMPipeline(pm, *options);
+        return success();
+      },
+      [](function_ref<void(const detail::PassOptions &)> handler) {
+        handler(MXLowerToNVVMOptions());
       });
-  PassPipelineRegistration<MXLowerToROCDLOptions>(
+  registerPassPipeline(
       "mx-lower-to-rocdl",
       "Lower a tensor-level module with mx ops to AMD GPU kernels (ISA "
       "embedded by gpu-module-to-binary) and LLVM host code",
-      [](OpPassManager &pm, const MXLowerToROCDLOptions &options) {
-        buildMXLowerToROCDLPipeline(pm, options);
+      [](OpPassManager &pm, StringRef optionsStr,
+         function_ref<LogicalResult(const Twine &)> errorHandler) {
+        auto options = MXLowerToROCDLOptions::createFromString(optionsStr);
+        if (!options)
+          return failure();
+        if (!StringRef(options->chip).starts_with("gfx"))
+          return errorHandler("mx-lower-to-rocdl: chip must be an AMD GPU "
+                              "such as gfx950, got '" +
+                              options->chip + "'");
+        if (failed(checkGPUCommon("mx-lower-to-rocdl", options->format,
+                                  options->blockSize, errorHandler)))
+          return failure();
+        buildMXLowerToROCDLPipeline(pm, *options);
+        return success();
+      },
+      [](function_ref<void(const detail::PassOptions &)> handler) {
+        handler(MXLowerToROCDLOptions());
       });
 }
