@@ -54,6 +54,7 @@ tools = [
     "mx-opt",
     "mx-lsp-server",
     "mx-capi-test",
+    "mx-bench",
     "mlir-opt",
     "mlir-runner",
     ToolSubst("mlir-tblgen", config.mlir_tblgen, unresolved="fatal"),
