@@ -66,7 +66,7 @@ PY
 # false use-after-poison. Real heap errors are still caught.
 LOG="$DIR/fuzz.log"
 set +e
-ASAN_OPTIONS=detect_leaks=0:allow_user_poisoning=0 "$DIR/bin/mx-fuzz" "$CORPUS" \
+ASAN_OPTIONS=detect_leaks=0:allow_user_poisoning=0:use_sigaltstack=0 "$DIR/bin/mx-fuzz" "$CORPUS" \
   -max_total_time="$SECONDS_TO_RUN" -max_len=8192 -timeout=20 \
   -rss_limit_mb=6144 -print_final_stats=1 \
   -artifact_prefix="$DIR/artifacts/" > "$LOG" 2>&1

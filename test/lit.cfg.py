@@ -92,7 +92,10 @@ except OSError:
 if getattr(config, "mx_sanitizers", False):
     config.available_features.add("sanitizers")
     # allow_user_poisoning=0: see scripts/fuzz.sh (LLVM allocators shared
-    # between instrumented and uninstrumented code).
+    # between instrumented and uninstrumented code). use_sigaltstack=0:
+    # LLVM's crash handling installs its own alternate signal stack in
+    # mx-opt's parse thread, which ASan would try to unmap as its own.
     config.environment["ASAN_OPTIONS"] = (
-        "detect_leaks=1:abort_on_error=1:allow_user_poisoning=0")
+        "detect_leaks=1:abort_on_error=1:allow_user_poisoning=0:"
+        "use_sigaltstack=0")
     config.environment["UBSAN_OPTIONS"] = "print_stacktrace=1:halt_on_error=1"

@@ -163,17 +163,40 @@ void mlir::mx::buildMXLowerToLLVMPipeline(OpPassManager &pm,
   pm.addPass(createReconcileUnrealizedCastsPass());
 }
 
+using ErrorHandler = function_ref<LogicalResult(const Twine &)>;
+
 /// Checks the options both GPU pipelines share.
-static LogicalResult
-checkGPUCommon(StringRef pipeline, StringRef format, int64_t blockSize,
-               function_ref<LogicalResult(const Twine &)> errorHandler) {
+static LogicalResult checkGPUCommon(StringRef pipeline, StringRef format,
+                                    int64_t blockSize, ErrorHandler error) {
   if (format != "isa" && format != "bin" && format != "fatbin")
-    return errorHandler(pipeline + ": format must be isa, bin or fatbin, got '" +
-                        format + "'");
+    return error(pipeline + ": format must be isa, bin or fatbin, got '" +
+                 format + "'");
   if (blockSize < 1 || blockSize > 1024)
-    return errorHandler(pipeline + ": block-size must be in [1, 1024], got " +
-                        Twine(blockSize));
+    return error(pipeline + ": block-size must be in [1, 1024], got " +
+                 Twine(blockSize));
   return success();
+}
+
+/// Registers a pipeline whose options are checked by `validate` (which
+/// reports through the error handler) before `build` runs.
+template <typename Options>
+static void registerValidatedPipeline(
+    StringRef name, StringRef description,
+    LogicalResult (*validate)(const Options &, ErrorHandler),
+    void (*build)(OpPassManager &, const Options &)) {
+  registerPassPipeline(
+      name, description,
+      [validate, build](OpPassManager &pm, StringRef optionsStr,
+                        ErrorHandler error) -> LogicalResult {
+        std::unique_ptr<Options> options = Options::createFromString(optionsStr);
+        if (!options || failed(validate(*options, error)))
+          return failure();
+        build(pm, *options);
+        return success();
+      },
+      [](function_ref<void(const detail::PassOptions &)> handler) {
+        handler(Options());
+      });
 }
 
 void mlir::mx::registerMXPipelines() {
@@ -183,54 +206,34 @@ void mlir::mx::registerMXPipelines() {
       "convert-mx-to-linalg, one-shot bufferization (function boundaries "
       "included), loops, LLVM",
       buildMXLowerToLLVMPipeline);
-  registerPassPipeline(
+  registerValidatedPipeline<MXLowerToNVVMOptions>(
       "mx-lower-to-nvvm",
       "Lower a tensor-level module with mx ops to NVIDIA GPU kernels (PTX "
       "embedded by gpu-module-to-binary) and LLVM host code",
-      [](OpPassManager &pm, StringRef optionsStr,
-         function_ref<LogicalResult(const Twine &)> errorHandler) {
-        auto options = MXLowerToNVVMOptions::createFromString(optionsStr);
-        if (!options)
-          return failure();
-        if (options->ptx.empty() && getDefaultPTXVersion(options->chip).empty())
-          return errorHandler("mx-lower-to-nvvm: unknown chip '" +
-                              options->chip +
-                              "'; expected sm_90a, sm_100a or sm_120a (other "
-                              "chips need an explicit ptx=)");
-        if (!options->ptx.empty() &&
-            !llvm::all_of(std::string(options->ptx), llvm::isDigit))
-          return errorHandler("mx-lower-to-nvvm: ptx must be a PTX ISA "
-                              "version such as 80 or 87, got '" +
-                              options->ptx + "'");
-        if (failed(checkGPUCommon("mx-lower-to-nvvm", options->format,
-                                  options->blockSize, errorHandler)))
-          return failure();
-        buildMXLowerToNVVMPipeline(pm, *options);
-        return success();
+      [](const MXLowerToNVVMOptions &o, ErrorHandler error) -> LogicalResult {
+        if (o.ptx.empty() && getDefaultPTXVersion(o.chip).empty())
+          return error("mx-lower-to-nvvm: unknown chip '" + o.chip +
+                       "'; expected sm_90a, sm_100a or sm_120a (other chips "
+                       "need an explicit ptx=)");
+        if (!o.ptx.empty() && !llvm::all_of(std::string(o.ptx), llvm::isDigit))
+          return error("mx-lower-to-nvvm: ptx must be a PTX ISA version such "
+                       "as 80 or 87, got '" +
+                       o.ptx + "'");
+        return checkGPUCommon("mx-lower-to-nvvm", o.format, o.blockSize,
+                              error);
       },
-      [](function_ref<void(const detail::PassOptions &)> handler) {
-        handler(MXLowerToNVVMOptions());
-      });
-  registerPassPipeline(
+      buildMXLowerToNVVMPipeline);
+  registerValidatedPipeline<MXLowerToROCDLOptions>(
       "mx-lower-to-rocdl",
       "Lower a tensor-level module with mx ops to AMD GPU kernels (ISA "
       "embedded by gpu-module-to-binary) and LLVM host code",
-      [](OpPassManager &pm, StringRef optionsStr,
-         function_ref<LogicalResult(const Twine &)> errorHandler) {
-        auto options = MXLowerToROCDLOptions::createFromString(optionsStr);
-        if (!options)
-          return failure();
-        if (!StringRef(options->chip).starts_with("gfx"))
-          return errorHandler("mx-lower-to-rocdl: chip must be an AMD GPU "
-                              "such as gfx950, got '" +
-                              options->chip + "'");
-        if (failed(checkGPUCommon("mx-lower-to-rocdl", options->format,
-                                  options->blockSize, errorHandler)))
-          return failure();
-        buildMXLowerToROCDLPipeline(pm, *options);
-        return success();
+      [](const MXLowerToROCDLOptions &o, ErrorHandler error) -> LogicalResult {
+        if (!StringRef(o.chip).starts_with("gfx"))
+          return error("mx-lower-to-rocdl: chip must be an AMD GPU such as "
+                       "gfx950, got '" +
+                       o.chip + "'");
+        return checkGPUCommon("mx-lower-to-rocdl", o.format, o.blockSize,
+                              error);
       },
-      [](function_ref<void(const detail::PassOptions &)> handler) {
-        handler(MXLowerToROCDLOptions());
-      });
+      buildMXLowerToROCDLPipeline);
 }

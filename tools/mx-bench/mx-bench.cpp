@@ -156,7 +156,10 @@ bool compile(MLIRContext &ctx, const std::string &src, const char *name,
   if (failed(pm.run(*module)))
     return false;
   ExecutionEngineOptions opts;
-  opts.transformer = makeOptimizingTransformer(/*optLevel=*/3, 0, nullptr);
+  // `transformer` is a function_ref: the std::function must outlive create().
+  std::function<llvm::Error(llvm::Module *)> transformer =
+      makeOptimizingTransformer(/*optLevel=*/3, 0, nullptr);
+  opts.transformer = transformer;
   auto e = ExecutionEngine::create(*module, opts);
   if (!e) {
     llvm::errs() << "mx-bench: JIT failed: " << llvm::toString(e.takeError())
