@@ -192,12 +192,54 @@ struct BlockView {
 };
 
 /// c_b for positions [k0, k1) of the two views.
+/// Exponent u such that every value of `kind` times 2^u is an integer, and
+/// the largest such integer.
+std::pair<int, double> unitScale(ref::ElemKind kind) {
+  switch (kind) {
+  case ref::ElemKind::E2M1:
+    return {1, 12.0};
+  case ref::ElemKind::E2M3:
+    return {3, 60.0};
+  case ref::ElemKind::E3M2:
+    return {4, 448.0};
+  case ref::ElemKind::E4M3:
+    return {9, 229376.0};
+  case ref::ElemKind::E5M2:
+    return {16, 57344.0 * 65536.0};
+  case ref::ElemKind::INT8:
+    return {6, 128.0};
+  }
+  return {16, 4294967296.0};
+}
+
 Value blockContribution(ImplicitLocOpBuilder &b, NumericBuilder &nb,
                         const BlockView &va, const BlockView &vb, Value k0,
                         Value k1) {
   const ref::Format &fa = va.parts->format, &fb = vb.parts->format;
-  Type t128 = b.getIntegerType(128);
-  SmallVector<Value> inits(4, nb.i128(0));
+  // The exact group sums S are integers in units of 2^-(ua+ub). Use the
+  // narrowest integer type that holds a whole block's sum (i32 for FP4 x FP4
+  // and INT8 x INT8, i64 for most FP8 pairs, i128 for E5M2 x E5M2): the
+  // single rounding fp32(S) is then one correctly rounded integer-to-float
+  // conversion and an exact scaling by a power of two.
+  auto [ua, ma] = unitScale(fa.elem);
+  auto [ub, mb] = unitScale(fb.elem);
+  double bound = ma * mb * (double)fa.blockSize;
+  unsigned width = bound < 2147483648.0 ? 32 : bound < 4.6e18 ? 64 : 128;
+  Type accT = b.getIntegerType(width);
+  auto toUnits = [&](ImplicitLocOpBuilder &lb, NumericBuilder &ln, Value v,
+                     int u) -> Value {
+    if (width == 128)
+      return ln.units(v);
+    Value scaled =
+        arith::MulFOp::create(lb, v, ln.f32(std::ldexp(1.0f, u)));
+    return arith::FPToSIOp::create(lb, lb.getIntegerType(width), scaled);
+  };
+  auto zeroOf = [&](NumericBuilder &ln) -> Value {
+    if (width == 128)
+      return ln.i128(0);
+    return width == 64 ? ln.i64(0) : ln.i32(0);
+  };
+  SmallVector<Value> inits(4, zeroOf(nb));
   inits.push_back(nb.i1(false));
   auto loop = scf::ForOp::create(
       b, k0, k1, nb.index(1), inits,
@@ -209,10 +251,10 @@ Value blockContribution(ImplicitLocOpBuilder &b, NumericBuilder &nb,
         Value xb = ln.decode(
             fb.elem, fetchCode(lb, ln, fb, vb.parts->data, vb.elemIndex(k)));
         Value fin = arith::AndIOp::create(lb, ln.isFinite(xa), ln.isFinite(xb));
-        Value ua = ln.units(ln.select(fin, xa, ln.f32(0.0f)));
-        Value ub = ln.units(ln.select(fin, xb, ln.f32(0.0f)));
-        Value prod = arith::MulIOp::create(lb, ua, ub);
-        Value zero = ln.i128(0);
+        Value ia = toUnits(lb, ln, ln.select(fin, xa, ln.f32(0.0f)), ua);
+        Value ib = toUnits(lb, ln, ln.select(fin, xb, ln.f32(0.0f)), ub);
+        Value prod = arith::MulIOp::create(lb, ia, ib);
+        Value zero = zeroOf(ln);
         // Group of each element: + (value > 0) or - (the rest).
         Value negA = fa.asymmetric
                          ? arith::CmpFOp::create(lb, CmpFPredicate::ULE, xa,
@@ -235,7 +277,13 @@ Value blockContribution(ImplicitLocOpBuilder &b, NumericBuilder &nb,
         next.push_back(arith::OrIOp::create(lb, iter[4], notFin));
         scf::YieldOp::create(lb, next);
       });
-  (void)t128;
+  (void)accT;
+  auto sum32 = [&](Value sum) -> Value {
+    if (width == 128)
+      return nb.sumToF32(sum);
+    Value f = arith::SIToFPOp::create(b, b.getF32Type(), sum);
+    return arith::MulFOp::create(b, f, nb.f32(std::ldexp(1.0f, -(ua + ub))));
+  };
   auto scaleOf = [&](const BlockView &v, bool negGroup) {
     const Parts &p = *v.parts;
     Value arr = (negGroup && p.format.asymmetric) ? p.neg : p.pos;
@@ -250,7 +298,7 @@ Value blockContribution(ImplicitLocOpBuilder &b, NumericBuilder &nb,
   Value c;
   for (int ga = 0; ga < (fa.asymmetric ? 2 : 1); ++ga)
     for (int gb = 0; gb < (fb.asymmetric ? 2 : 1); ++gb) {
-      Value s32 = nb.sumToF32(loop.getResult(ga * 2 + gb));
+      Value s32 = sum32(loop.getResult(ga * 2 + gb));
       Value t = arith::MulFOp::create(
           b, arith::MulFOp::create(b, s32, ga ? saN : saP), gb ? sbN : sbP);
       c = c ? Value(arith::AddFOp::create(b, c, t)) : t;

@@ -26,13 +26,15 @@ func.func @quantize_dequantize(%x: tensor<4x64xf32>) -> tensor<4x64xf32> {
 
 // -----
 
-// The MAC: exact per-group sums in i128, one rounding each, then the scales.
+// The MAC: exact per-group sums in the narrowest integer type that holds a
+// block's sum (FP4 x FP4: values x 2 are integers, i32), one correctly
+// rounded conversion each, then the scales.
 // CHECK-LABEL: func.func @matmul
 // CHECK: linalg.generic
 // CHECK: scf.for
-// CHECK: scf.for {{.*}} -> (i128, i128, i128, i128, i1)
-// CHECK: arith.muli {{.*}} : i128
-// CHECK: math.ctlz {{.*}} : i128
+// CHECK: scf.for {{.*}} -> (i32, i32, i32, i32, i1)
+// CHECK: arith.muli {{.*}} : i32
+// CHECK: arith.sitofp {{.*}} : i32 to f32
 // CHECK-NOT: mx.
 // CANON-LABEL: func.func @matmul
 // CANON-NOT: mx.
@@ -41,6 +43,24 @@ func.func @matmul(%a: tensor<4x40xf32>, %b: tensor<40x8xf32>, %c: tensor<4x8xbf1
   %qb = mx.quantize %b : tensor<40x8xf32> -> !mx.qtensor<40x8, #mx.format<mxfp4>, axis = 0>
   %r = mx.matmul %qa, %qb, %c : !mx.qtensor<4x40, #mx.format<amxfp4>, axis = 1>, !mx.qtensor<40x8, #mx.format<mxfp4>, axis = 0> -> tensor<4x8xbf16>
   return %r : tensor<4x8xbf16>
+}
+
+// -----
+
+// FP8 pairs need i64 (E4M3) or i128 (E5M2, rounded with ctlz and shifts).
+// CHECK-LABEL: func.func @fp8
+// CHECK: scf.for {{.*}} -> (i64, i64, i64, i64, i1)
+// CHECK: arith.sitofp {{.*}} : i64 to f32
+// CHECK: scf.for {{.*}} -> (i128, i128, i128, i128, i1)
+// CHECK: math.ctlz {{.*}} : i128
+func.func @fp8(%a: tensor<2x32xf32>, %b: tensor<32x2xf32>, %c: tensor<2x2xf32>) -> (tensor<2x2xf32>, tensor<2x2xf32>) {
+  %qa = mx.quantize %a : tensor<2x32xf32> -> !mx.qtensor<2x32, #mx.format<mxfp8-e4m3>, axis = 1>
+  %qb = mx.quantize %b : tensor<32x2xf32> -> !mx.qtensor<32x2, #mx.format<mxfp8-e4m3>, axis = 0>
+  %r = mx.matmul %qa, %qb, %c : !mx.qtensor<2x32, #mx.format<mxfp8-e4m3>, axis = 1>, !mx.qtensor<32x2, #mx.format<mxfp8-e4m3>, axis = 0> -> tensor<2x2xf32>
+  %qe = mx.quantize %a : tensor<2x32xf32> -> !mx.qtensor<2x32, #mx.format<mxfp8-e5m2>, axis = 1>
+  %qf = mx.quantize %b : tensor<32x2xf32> -> !mx.qtensor<32x2, #mx.format<mxfp8-e5m2>, axis = 0>
+  %s = mx.matmul %qe, %qf, %c : !mx.qtensor<2x32, #mx.format<mxfp8-e5m2>, axis = 1>, !mx.qtensor<32x2, #mx.format<mxfp8-e5m2>, axis = 0> -> tensor<2x2xf32>
+  return %r, %s : tensor<2x2xf32>, tensor<2x2xf32>
 }
 
 // -----
