@@ -225,7 +225,6 @@ Value blockContribution(ImplicitLocOpBuilder &b, NumericBuilder &nb,
   auto [ub, mb] = unitScale(fb.elem);
   double bound = ma * mb * (double)fa.blockSize;
   unsigned width = bound < 2147483648.0 ? 32 : bound < 4.6e18 ? 64 : 128;
-  Type accT = b.getIntegerType(width);
   auto toUnits = [&](ImplicitLocOpBuilder &lb, NumericBuilder &ln, Value v,
                      int u) -> Value {
     if (width == 128)
@@ -277,7 +276,6 @@ Value blockContribution(ImplicitLocOpBuilder &b, NumericBuilder &nb,
         next.push_back(arith::OrIOp::create(lb, iter[4], notFin));
         scf::YieldOp::create(lb, next);
       });
-  (void)accT;
   auto sum32 = [&](Value sum) -> Value {
     if (width == 128)
       return nb.sumToF32(sum);

@@ -170,18 +170,26 @@ class Emitter:
             chunk = values[off:off + self.CHUNK]
             self.checks.append("[%s]" % ", ".join(str(v) for v in chunk))
 
-    def print_f32_bits(self, value, shape, expected):
-        """Print f32 values as bits with NaN canonicalized."""
+    def print_float_bits(self, value, shape, ty, expected):
+        """Print f32/f16/bf16 values as their bit patterns (zero-extended to
+        i32), NaN canonicalized, flattened to rank 1."""
         t = tshape(shape)
-        b, nan, isn, sel = self.tmp(), self.tmp(), self.tmp(), self.tmp()
-        self.op("%s = arith.bitcast %s : tensor<%sxf32> to tensor<%sxi32>"
-                % (b, value, t, t))
-        self.op("%s = arith.constant dense<2143289344> : tensor<%sxi32>"
-                % (nan, t))
-        self.op("%s = arith.cmpf uno, %s, %s : tensor<%sxf32>"
-                % (isn, value, value, t))
-        self.op("%s = arith.select %s, %s, %s : tensor<%sxi1>, tensor<%sxi32>"
-                % (sel, isn, nan, b, t, t))
+        ity, canon_nan = {"f32": ("i32", 0x7FC00000), "f16": ("i16", 0x7E00),
+                          "bf16": ("i16", 0x7FC0)}[ty]
+        b, nan, isn, sel = (self.tmp() for _ in range(4))
+        self.op("%s = arith.bitcast %s : tensor<%sx%s> to tensor<%sx%s>"
+                % (b, value, t, ty, t, ity))
+        self.op("%s = arith.constant dense<%d> : tensor<%sx%s>"
+                % (nan, i32(canon_nan), t, ity))
+        self.op("%s = arith.cmpf uno, %s, %s : tensor<%sx%s>"
+                % (isn, value, value, t, ty))
+        self.op("%s = arith.select %s, %s, %s : tensor<%sxi1>, tensor<%sx%s>"
+                % (sel, isn, nan, b, t, t, ity))
+        if ity != "i32":
+            ext = self.tmp()
+            self.op("%s = arith.extui %s : tensor<%sxi16> to tensor<%sxi32>"
+                    % (ext, sel, t, t))
+            sel = ext
         if len(shape) > 1:
             n = 1
             for d in shape:
@@ -194,38 +202,11 @@ class Emitter:
         self.print_i32(sel, shape)
         self.expect(expected)
 
-    def print_half_bits(self, value, shape, ty, expected):
-        """Print f16/bf16 values as their 16-bit patterns, NaN canonicalized."""
-        t = tshape(shape)
-        b, nan, isn, sel, ext = (self.tmp() for _ in range(5))
-        canon_nan = 0x7E00 if ty == "f16" else 0x7FC0
-        self.op("%s = arith.bitcast %s : tensor<%sx%s> to tensor<%sxi16>"
-                % (b, value, t, ty, t))
-        self.op("%s = arith.constant dense<%d> : tensor<%sxi16>"
-                % (nan, canon_nan, t))
-        self.op("%s = arith.cmpf uno, %s, %s : tensor<%sx%s>"
-                % (isn, value, value, t, ty))
-        self.op("%s = arith.select %s, %s, %s : tensor<%sxi1>, tensor<%sxi16>"
-                % (sel, isn, nan, b, t, t))
-        self.op("%s = arith.extui %s : tensor<%sxi16> to tensor<%sxi32>"
-                % (ext, sel, t, t))
-        if len(shape) > 1:
-            n = 1
-            for d in shape:
-                n *= d
-            f1 = self.tmp()
-            self.op("%s = tensor.collapse_shape %s [%s] : tensor<%sxi32> into "
-                    "tensor<%dxi32>" % (f1, ext, "[%s]" % ", ".join(
-                        str(i) for i in range(len(shape))), t, n))
-            ext, shape = f1, [n]
-        self.print_i32(ext, shape)
-        self.expect(expected)
+    def print_f32_bits(self, value, shape, expected):
+        self.print_float_bits(value, shape, "f32", expected)
 
     def print_result(self, value, shape, ty, expected):
-        if ty == "f32":
-            self.print_f32_bits(value, shape, expected)
-        else:
-            self.print_half_bits(value, shape, ty, expected)
+        self.print_float_bits(value, shape, ty, expected)
 
     def print_bytes(self, value, shape, elem, expected):
         """Print an i8 (or f8) tensor zero-extended to i32."""
