@@ -80,6 +80,24 @@ config.substitutions.append(
                               os.path.join(config.mx_src_root, "test", "lib",
                                            "check_ptx.py"))))
 
+# The AVX-512 kernels (convert-mx-matmul-to-avx512) run where the CPU has
+# every feature they use; elsewhere their execution tests are UNSUPPORTED.
+cpu_flags = set()
+try:
+    with open("/proc/cpuinfo") as f:
+        for line in f:
+            if line.startswith("flags"):
+                cpu_flags = set(line.split(":", 1)[1].split())
+                break
+except OSError:
+    pass
+if {"avx512f", "avx512bw", "avx512vl", "avx512_vnni",
+        "avx512vbmi"} <= cpu_flags:
+    config.available_features.add("avx512-kernels")
+else:
+    lit_config.note("the CPU lacks AVX-512 F/BW/VL/VBMI/VNNI: the execution "
+                    "tests of the AVX-512 kernels are skipped")
+
 import ctypes
 try:
     ctypes.CDLL("libcuda.so.1")

@@ -142,10 +142,19 @@ void mlir::mx::buildMXLowerToNVVMPipeline(OpPassManager &pm,
   gpu::buildLowerToNVVMPassPipeline(pm, nvvm);
 }
 
+bool mlir::mx::usesAVX512Kernels(const MXLowerToLLVMOptions &options) {
+  if (options.cpuKernels == "avx512")
+    return true;
+  return options.cpuKernels == "auto" && mx::hostHasAVX512KernelFeatures();
+}
+
 void mlir::mx::buildMXLowerToLLVMPipeline(OpPassManager &pm,
                                           const MXLowerToLLVMOptions &options) {
+  if (usesAVX512Kernels(options))
+    pm.addPass(mx::createConvertMXMatmulToAVX512Pass());
   buildTensorToBuffersPipeline(pm, options.readOnlyExternalTensors,
                                options.bufferDeallocation);
+  pm.addPass(mx::createConvertMXX86ToLLVMPass());
 
   pm.addPass(createConvertLinalgToLoopsPass());
   pm.addPass(memref::createExpandStridedMetadataPass());
@@ -200,11 +209,19 @@ static void registerValidatedPipeline(
 }
 
 void mlir::mx::registerMXPipelines() {
-  PassPipelineRegistration<MXLowerToLLVMOptions>(
+  registerValidatedPipeline<MXLowerToLLVMOptions>(
       "mx-lower-to-llvm",
       "Lower a tensor-level module with mx ops to the LLVM dialect: "
-      "convert-mx-to-linalg, one-shot bufferization (function boundaries "
-      "included), loops, LLVM",
+      "convert-mx-matmul-to-avx512 (see cpu-kernels), convert-mx-to-linalg, "
+      "one-shot bufferization (function boundaries included), loops, LLVM",
+      [](const MXLowerToLLVMOptions &o, ErrorHandler error) -> LogicalResult {
+        if (o.cpuKernels != "auto" && o.cpuKernels != "avx512" &&
+            o.cpuKernels != "generic")
+          return error("mx-lower-to-llvm: cpu-kernels must be auto, avx512 "
+                       "or generic, got '" +
+                       o.cpuKernels + "'");
+        return success();
+      },
       buildMXLowerToLLVMPipeline);
   registerValidatedPipeline<MXLowerToNVVMOptions>(
       "mx-lower-to-nvvm",

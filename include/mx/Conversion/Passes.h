@@ -9,6 +9,7 @@
 
 #include "mx/Conversion/MXToGPU/MXToGPU.h"
 #include "mx/Conversion/MXToLinalg/MXToLinalg.h"
+#include "mx/Conversion/MXToX86/MXToX86.h"
 
 #include "mlir/IR/BuiltinOps.h"
 

@@ -35,6 +35,69 @@ def ConvertMXToLinalgPass : Pass<"convert-mx-to-linalg"> {
   ];
 }
 
+def ConvertMXMatmulToAVX512Pass : Pass<"convert-mx-matmul-to-avx512"> {
+  let summary = "Lower FP4 x FP4 mx.matmul ops to AVX-512 VNNI vector code";
+  let description = [{
+    Replaces every eligible `mx.matmul` by vector code for x86 CPUs with
+    AVX-512 (F, BW, VL, VBMI) and VNNI, bit-identical to the exact mode of FORMATS.md
+    §6.2. Eligible: rank 2, mode `exact`, both operands with E2M1 elements
+    (`mxfp4`, `amxfp4`, `amxfp4-pot`, `nvfp4` and their overrides), a block
+    size that is a multiple of 4, static K that is a multiple of the block
+    size and static N that is a multiple of 64 (M may be dynamic). Other
+    matmuls are left for `convert-mx-to-linalg` (with `report=true`, a remark
+    says why).
+
+    The weights are read in their storage layout (FORMATS.md §7: B[K,N]
+    packed along N, as `mx.pack` or `mx.quantize` leaves them), so
+    pre-quantized weights need no repacking. Per k-quad the kernel loads
+    four rows of packed codes, splits the nibbles, decodes them with a byte
+    table lookup (`vpshufb`) to small unsigned integers (2·|v| or 2·v + 12),
+    interleaves the four rows into 32-bit lanes (two-source byte and word
+    shuffles) and multiplies them with the activation codes (2·v, signed,
+    split into their positive and negative parts for asymmetric formats) in
+    `vpdpbusd`: exact 32-bit block sums for 16 output columns per
+    instruction. The +12 bias of symmetric weights is removed with a
+    per-block correction computed once per activation row. Each block's
+    terms are then formed and added in f32 in the order of §6.2, one output
+    column per vector lane, so the result is the same bit for bit.
+
+    The generated code uses `llvm.x86.avx512.pshuf.b.512` and
+    `llvm.x86.avx512.vpdpbusd.512`, and every function that contains a
+    rewritten matmul gets the `target_features` it needs: run it only on
+    CPUs that have them (`mx-lower-to-llvm` selects this pass with
+    `cpu-kernels=auto` only when the host CPU has them).
+  }];
+  let options = [
+    Option<"report", "report", "bool", /*default=*/"false",
+           "Emit a remark for every mx.matmul that is left to "
+           "convert-mx-to-linalg, saying why">
+  ];
+  let statistics = [
+    Statistic<"numRewritten", "rewritten", "mx.matmul ops lowered to AVX-512 code">,
+    Statistic<"numSkipped", "skipped", "mx.matmul ops left to convert-mx-to-linalg">
+  ];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect",
+    "::mlir::linalg::LinalgDialect",
+    "::mlir::LLVM::LLVMDialect",
+    "::mlir::scf::SCFDialect",
+    "::mlir::tensor::TensorDialect",
+    "::mlir::vector::VectorDialect"
+  ];
+}
+
+def ConvertMXX86ToLLVMPass : Pass<"convert-mx-x86-to-llvm"> {
+  let summary = "Lower mx.x86.* kernel primitives to LLVM x86 intrinsics";
+  let description = [{
+    Replaces `mx.x86.lookup` by `llvm.x86.avx512.pshuf.b.512` and
+    `mx.x86.dot_u8s8` by `llvm.x86.avx512.vpdpbusd.512`
+    (`llvm.call_intrinsic`). `mx-lower-to-llvm` runs it after
+    bufferization and deallocation, which do not accept the (effect-less
+    but unannotated) intrinsic calls.
+  }];
+  let dependentDialects = ["::mlir::LLVM::LLVMDialect"];
+}
+
 def MXGPUHostBuffersPass : Pass<"mx-gpu-host-buffers", "::mlir::ModuleOp"> {
   let summary = "Make the host buffers of a module accessible from GPU kernels";
   let description = [{

@@ -28,7 +28,18 @@ struct MXLowerToLLVMOptions : public PassPipelineOptions<MXLowerToLLVMOptions> {
                      "declarations (e.g. printMemrefI32) as read-only during "
                      "bufferization, unless annotated otherwise"),
       llvm::cl::init(true)};
+  PassOptions::Option<std::string> cpuKernels{
+      *this, "cpu-kernels",
+      llvm::cl::desc("Kernels for eligible FP4 x FP4 mx.matmul ops: auto "
+                     "(avx512 when the host CPU has AVX-512 F/BW/VL, VBMI "
+                     "and VNNI, else generic), avx512 (convert-mx-matmul-to-"
+                     "avx512; the code then needs such a CPU) or generic "
+                     "(portable scalar loops only)"),
+      llvm::cl::init("auto")};
 };
+
+/// Whether `mx-lower-to-llvm` with these options uses the AVX-512 kernels.
+bool usesAVX512Kernels(const MXLowerToLLVMOptions &options);
 
 /// Options of the `mx-lower-to-nvvm` pipeline.
 struct MXLowerToNVVMOptions : public PassPipelineOptions<MXLowerToNVVMOptions> {

@@ -404,3 +404,27 @@ func.func @f(%a: !mx.qtensor<2x4x64, #mx.format<mxfp4>, axis = 2>, %b: !mx.qtens
   %r = mx.matmul %a, %b, %c : !mx.qtensor<2x4x64, #mx.format<mxfp4>, axis = 2>, !mx.qtensor<2x64x8, #mx.format<mxfp4>, axis = 1> -> tensor<3x4x8xf32>
   return
 }
+
+// -----
+
+func.func @f(%t: vector<32xi8>, %i: vector<32xi8>) {
+  // expected-error @+1 {{'mx.x86.lookup' op operand #0 must be vector of 8-bit signless integer values of length 64, but got 'vector<32xi8>'}}
+  %l = mx.x86.lookup %t, %i : vector<32xi8>
+  return
+}
+
+// -----
+
+func.func @f(%acc: vector<8xi32>, %a: vector<64xi8>, %b: vector<64xi8>) {
+  // expected-error @+1 {{'mx.x86.dot_u8s8' op operand #0 must be vector of 32-bit signless integer values of length 16, but got 'vector<8xi32>'}}
+  %s = "mx.x86.dot_u8s8"(%acc, %a, %b) : (vector<8xi32>, vector<64xi8>, vector<64xi8>) -> vector<8xi32>
+  return
+}
+
+// -----
+
+func.func @f(%acc: vector<16xi32>, %a: vector<64xi8>, %b: vector<64xi16>) {
+  // expected-error @+1 {{'mx.x86.dot_u8s8' op operand #2 must be vector of 8-bit signless integer values of length 64, but got 'vector<64xi16>'}}
+  %s = "mx.x86.dot_u8s8"(%acc, %a, %b) : (vector<16xi32>, vector<64xi8>, vector<64xi16>) -> vector<16xi32>
+  return
+}

@@ -92,3 +92,15 @@ func.func @pack_unpack(%q: !mx.qtensor<4x63, #mx.format<mxfp4>, axis = 1>,
   %fd, %fs = mx.unpack %f : !mx.qtensor<3x40, #mx.format<mxfp8-e5m2, scale_rule = rceil>, axis = 0>
   return
 }
+
+// CHECK-LABEL: func.func @x86_primitives
+// CHECK: %[[L:.*]] = mx.x86.lookup %{{.*}}, %{{.*}} : vector<64xi8>
+// CHECK: mx.x86.dot_u8s8 %{{.*}}, %[[L]], %{{.*}} : vector<64xi8> -> vector<16xi32>
+// GENERIC-LABEL: sym_name = "x86_primitives"
+// GENERIC: "mx.x86.lookup"(%{{.*}}, %{{.*}}) : (vector<64xi8>, vector<64xi8>) -> vector<64xi8>
+// GENERIC: "mx.x86.dot_u8s8"(%{{.*}}, %{{.*}}, %{{.*}}) : (vector<16xi32>, vector<64xi8>, vector<64xi8>) -> vector<16xi32>
+func.func @x86_primitives(%t: vector<64xi8>, %i: vector<64xi8>, %acc: vector<16xi32>, %x: vector<64xi8>) -> vector<16xi32> {
+  %l = mx.x86.lookup %t, %i : vector<64xi8>
+  %s = mx.x86.dot_u8s8 %acc, %l, %x : vector<64xi8> -> vector<16xi32>
+  return %s : vector<16xi32>
+}

@@ -257,4 +257,51 @@ def MX_UnpackOp : MX_Op<"unpack", [Pure, AttrSizedResultSegments]> {
   ];
 }
 
+
+//===----------------------------------------------------------------------===//
+// x86 kernel primitives (used by convert-mx-matmul-to-avx512)
+//===----------------------------------------------------------------------===//
+
+def MX_X86LookupOp : MX_Op<"x86.lookup", [Pure,
+    AllTypesMatch<["table", "indices", "result"]>]> {
+  let summary = "Byte table lookup in every 128-bit lane (AVX-512 vpshufb)";
+  let description = [{
+    For every byte i of `indices`: result[i] = 0 if bit 7 of indices[i] is
+    set, else table[16 * (i / 16) + (indices[i] & 15)]. It is the
+    instruction `vpshufb` (AVX-512 BW), a primitive of the FP4 kernels of
+    `convert-mx-matmul-to-avx512`, kept as a side-effect-free op so that the
+    tensor-level and buffer-level passes see through it. `mx-lower-to-llvm`
+    turns it into `llvm.x86.avx512.pshuf.b.512`.
+
+    ```mlir
+    %codes = mx.x86.lookup %table, %idx : vector<64xi8>
+    ```
+  }];
+  let arguments = (ins VectorOfLengthAndType<[64], [I8]>:$table,
+                       VectorOfLengthAndType<[64], [I8]>:$indices);
+  let results = (outs VectorOfLengthAndType<[64], [I8]>:$result);
+  let assemblyFormat = "$table `,` $indices attr-dict `:` type($result)";
+}
+
+def MX_X86DotU8S8Op : MX_Op<"x86.dot_u8s8", [Pure,
+    AllTypesMatch<["acc", "result"]>, AllTypesMatch<["lhs", "rhs"]>]> {
+  let summary = "Four-way u8 x s8 dot products accumulated in i32 (vpdpbusd)";
+  let description = [{
+    result[j] = acc[j] + sum over t in 0..3 of zext(lhs[4j+t]) * sext(rhs[4j+t])
+    in 32-bit wrapping arithmetic: the instruction `vpdpbusd` (AVX-512
+    VNNI). `mx-lower-to-llvm` turns it into
+    `llvm.x86.avx512.vpdpbusd.512`.
+
+    ```mlir
+    %s1 = mx.x86.dot_u8s8 %s0, %w, %x : vector<64xi8> -> vector<16xi32>
+    ```
+  }];
+  let arguments = (ins VectorOfLengthAndType<[16], [I32]>:$acc,
+                       VectorOfLengthAndType<[64], [I8]>:$lhs,
+                       VectorOfLengthAndType<[64], [I8]>:$rhs);
+  let results = (outs VectorOfLengthAndType<[16], [I32]>:$result);
+  let assemblyFormat =
+      "$acc `,` $lhs `,` $rhs attr-dict `:` type($lhs) `->` type($result)";
+}
+
 #endif // MX_DIALECT_MX_IR_MXOPS_TD

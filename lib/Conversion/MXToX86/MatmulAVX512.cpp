@@ -1,0 +1,641 @@
+//===- MatmulAVX512.cpp - FP4 x FP4 mx.matmul on AVX-512 VNNI -------------===//
+//
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//
+//===----------------------------------------------------------------------===//
+//
+// Vector code for mx.matmul C[M,N] = A[M,K] x B[K,N] with E2M1 elements on
+// both sides, bit-identical to FORMATS.md §6.2 (mode exact).
+//
+// Every E2M1 value v has 2v in {-12, ..., 12}, so the exact group sum S of a
+// block is an integer in units of 1/4 that a 32-bit lane holds. The kernel
+// forms S with vpdpbusd (u8 x s8, four products per 32-bit lane):
+//
+//   * B's codes are decoded with a vpshufb table to unsigned bytes: 2v + 12
+//     for a symmetric B (the bias is removed by starting each block sum at
+//     -12 * sum(2a) of the block, computed once per row of A), or, for an
+//     asymmetric B, 2·max(v, 0) and 2·max(-v, 0) (its + and - groups; the
+//     - group's sum is negated).
+//   * A's codes become signed bytes 2v, or for an asymmetric A its positive
+//     and non-positive parts (the + and - groups of §6.1).
+//   * Lane j of a 16-lane accumulator belongs to output column n0 + j: four
+//     rows of B (k .. k+3) are interleaved into the four bytes of each lane,
+//     and the four matching bytes of A are broadcast.
+//
+// After the block's k-quads, every present term fp32(fp32(S32·sa)·sb) is
+// formed and added in the order (+,+), (+,-), (-,+), (-,-), then added to
+// the column's f32 accumulator, in ascending block order: the same IEEE
+// operations as the reference, one column per lane.
+//
+//===----------------------------------------------------------------------===//
+
+#include "mx/Conversion/MXToX86/MXToX86.h"
+
+#include "../MXToLinalg/MXNumerics.h"
+#include "mx/Dialect/MX/IR/MXOps.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/LLVMIR/LLVMAttrs.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
+#include "mlir/IR/ImplicitLocOpBuilder.h"
+#include "llvm/ADT/StringMap.h"
+#include "llvm/Support/FormatVariadic.h"
+#include "llvm/TargetParser/Host.h"
+
+namespace mlir::mx {
+#define GEN_PASS_DEF_CONVERTMXMATMULTOAVX512PASS
+#define GEN_PASS_DEF_CONVERTMXX86TOLLVMPASS
+#include "mx/Conversion/Passes.h.inc"
+} // namespace mlir::mx
+
+using namespace mlir;
+using namespace mlir::mx;
+namespace ref = ::mx::ref;
+
+ArrayRef<StringRef> mlir::mx::getAVX512KernelFeatures() {
+  static const StringRef features[] = {"avx512f", "avx512bw", "avx512vl",
+                                       "avx512vnni", "avx512vbmi"};
+  return features;
+}
+
+bool mlir::mx::hostHasAVX512KernelFeatures() {
+  llvm::StringMap<bool> host = llvm::sys::getHostCPUFeatures();
+  for (StringRef f : getAVX512KernelFeatures())
+    if (!host.lookup(f))
+      return false;
+  return true;
+}
+
+namespace {
+
+constexpr int64_t kLanes = 16;    // 32-bit lanes of a zmm register
+constexpr int64_t kHalfTile = 64; // columns decoded from one 32-byte load
+
+/// Why `op` cannot take the AVX-512 path (empty if it can).
+std::string ineligibility(MatmulOp op) {
+  if (op.getMode() != MatmulMode::exact)
+    return "mode emulate";
+  auto ta = cast<QTensorType>(op.getLhs().getType());
+  auto tb = cast<QTensorType>(op.getRhs().getType());
+  if (ta.getRank() != 2)
+    return "batched (rank-3) matmul";
+  ref::Format fa = ta.getFormat().getReferenceFormat();
+  ref::Format fb = tb.getFormat().getReferenceFormat();
+  if (fa.elem != ref::ElemKind::E2M1 || fb.elem != ref::ElemKind::E2M1)
+    return "element formats other than E2M1 (FP4)";
+  if (fa.blockSize != fb.blockSize || fa.blockSize % 4 != 0)
+    return "block size not a multiple of 4";
+  int64_t k = tb.getShape()[0], n = tb.getShape()[1];
+  if (ShapedType::isDynamic(k) || k % fa.blockSize != 0)
+    return "K not static or not a multiple of the block size";
+  if (ShapedType::isDynamic(n) || n % kHalfTile != 0)
+    return "N not static or not a multiple of 64";
+  return {};
+}
+
+/// The storage parts of a quantized operand.
+struct Operand {
+  ref::Format format;
+  Value data, pos, neg, g;
+};
+
+/// A vector<16xi32> / vector<64xi8> / ... constant splat.
+Value splat(ImplicitLocOpBuilder &b, VectorType t, int64_t v) {
+  return arith::ConstantOp::create(
+      b, DenseElementsAttr::get(
+             t, IntegerAttr::get(t.getElementType(), APInt(t.getElementTypeBitWidth(), v, /*isSigned=*/true))));
+}
+
+Value splatF32(ImplicitLocOpBuilder &b, float v) {
+  auto t = VectorType::get({kLanes}, b.getF32Type());
+  return arith::ConstantOp::create(
+      b, DenseElementsAttr::get(t, b.getF32FloatAttr(v)));
+}
+
+/// A 64-byte vpshufb table: `entries` (16 bytes) repeated in every 128-bit
+/// lane.
+Value byteTable(ImplicitLocOpBuilder &b, ArrayRef<int8_t> entries) {
+  SmallVector<int8_t> bytes;
+  for (int lane = 0; lane < 4; ++lane)
+    bytes.append(entries.begin(), entries.end());
+  auto t = VectorType::get({64}, b.getI8Type());
+  return arith::ConstantOp::create(
+      b, DenseElementsAttr::get(t, ArrayRef<int8_t>(bytes)));
+}
+
+
+/// f32 values of 16 scale codes (vector<16xi8>).
+Value decodeScales(ImplicitLocOpBuilder &b, ref::ScaleKind kind, Value codes) {
+  auto i32v = VectorType::get({kLanes}, b.getI32Type());
+  auto f32v = VectorType::get({kLanes}, b.getF32Type());
+  if (kind == ref::ScaleKind::E5M2) {
+    // E5M2 is the upper byte of a binary16: the conversion is exact.
+    auto i16v = VectorType::get({kLanes}, b.getI16Type());
+    Value w = arith::ExtUIOp::create(b, i16v, codes);
+    w = arith::ShLIOp::create(b, w, splat(b, i16v, 8));
+    Value h = arith::BitcastOp::create(
+        b, VectorType::get({kLanes}, b.getF16Type()), w);
+    return arith::ExtFOp::create(b, f32v, h, /*fastmath=*/nullptr);
+  }
+  Value c = arith::ExtUIOp::create(b, i32v, codes);
+  if (kind == ref::ScaleKind::E4M3) {
+    // Sign and the 7 low bits moved into binary32 position give the value
+    // times 2^-120 (subnormal codes become binary32 subnormals); the
+    // multiplication by 2^120 is exact. 0x7F / 0xFF are NaN.
+    Value mag = arith::AndIOp::create(b, c, splat(b, i32v, 0x7F));
+    Value sign = arith::ShLIOp::create(
+        b, arith::AndIOp::create(b, c, splat(b, i32v, 0x80)),
+        splat(b, i32v, 24));
+    Value bits = arith::OrIOp::create(
+        b, arith::ShLIOp::create(b, mag, splat(b, i32v, 20)), sign);
+    Value v = arith::MulFOp::create(
+        b, arith::BitcastOp::create(b, f32v, bits), splatF32(b, 0x1p120f));
+    Value nan = arith::CmpIOp::create(b, arith::CmpIPredicate::eq, mag,
+                                      splat(b, i32v, 0x7F));
+    return arith::SelectOp::create(b, nan, splatF32(b, NAN), v);
+  }
+  // E8M0: 2^(c-127); 0x00 is 2^-127 (a binary32 subnormal), 0xFF is NaN.
+  Value v = arith::ShLIOp::create(b, c, splat(b, i32v, 23));
+  v = arith::SelectOp::create(
+      b, arith::CmpIOp::create(b, arith::CmpIPredicate::eq, c, splat(b, i32v, 0)),
+      splat(b, i32v, 0x00400000), v);
+  v = arith::SelectOp::create(
+      b, arith::CmpIOp::create(b, arith::CmpIPredicate::eq, c, splat(b, i32v, 0xFF)),
+      splat(b, i32v, 0x7FC00000), v);
+  return arith::BitcastOp::create(b, f32v, v);
+}
+
+/// Shuffle mask interleaving elements [lo, lo + count) of two n-element
+/// vectors: a[lo], b[lo], a[lo+1], b[lo+1], ...
+SmallVector<int64_t> interleaveMask(int64_t n, int64_t lo, int64_t count) {
+  SmallVector<int64_t> mask;
+  for (int64_t i = lo; i < lo + count; ++i) {
+    mask.push_back(i);
+    mask.push_back(n + i);
+  }
+  return mask;
+}
+
+class MatmulLowering {
+public:
+  MatmulLowering(RewriterBase &rewriter, MatmulOp op)
+      : rewriter(rewriter), op(op), b(op.getLoc(), rewriter), nb(b) {}
+  void run();
+
+private:
+  Operand unpack(Value q);
+  SmallVector<Value> activationBytes();
+  SmallVector<Value> corrections(ArrayRef<Value> xs);
+  /// The f32 value of the scale code at [i, j] of `scales` (i8 tensor).
+  Value scalarScale(ImplicitLocOpBuilder &lb, ref::ScaleKind kind,
+                    Value scales, Value i, Value j);
+
+  RewriterBase &rewriter;
+  MatmulOp op;
+  ImplicitLocOpBuilder b;
+  NumericBuilder nb;
+  Operand pa, pb;
+  Value mSize;
+  int64_t kSize = 0, nSize = 0, bs = 0, nBlocks = 0;
+};
+
+Operand MatmulLowering::unpack(Value q) {
+  auto u = UnpackOp::create(b, q);
+  Operand p;
+  p.format = cast<QTensorType>(q.getType()).getFormat().getReferenceFormat();
+  p.data = u.getData();
+  p.pos = u.getScales();
+  p.neg = u.getNegScales();
+  p.g = u.getTensorScale();
+  return p;
+}
+
+/// 2v of every element of A as signed bytes, one [M, K] tensor per group of
+/// A: the whole value (symmetric), or the + part max(2v, 0) and the - part
+/// min(2v, 0) (asymmetric).
+SmallVector<Value> MatmulLowering::activationBytes() {
+  int groups = pa.format.asymmetric ? 2 : 1;
+  auto t = RankedTensorType::get({ShapedType::kDynamic, kSize}, b.getI8Type());
+  SmallVector<Value> outs;
+  for (int g = 0; g < groups; ++g)
+    outs.push_back(tensor::EmptyOp::create(b, t, ValueRange{mSize}));
+  SmallVector<utils::IteratorType> par(2, utils::IteratorType::parallel);
+  auto gen = linalg::GenericOp::create(
+      b, TypeRange(SmallVector<Type>(groups, t)), ValueRange{}, outs,
+      SmallVector<AffineMap>(groups, b.getMultiDimIdentityMap(2)), par,
+      [&](OpBuilder &ob, Location loc, ValueRange) {
+        ImplicitLocOpBuilder lb(loc, ob);
+        NumericBuilder ln(lb);
+        Value m = linalg::IndexOp::create(lb, 0);
+        Value k = linalg::IndexOp::create(lb, 1);
+        // Packed along K: element k is nibble k % 2 of byte k / 2.
+        Value byte = tensor::ExtractOp::create(
+            lb, pa.data,
+            ValueRange{m, arith::ShRUIOp::create(lb, k, ln.index(1))});
+        Value shift = arith::MulIOp::create(
+            lb,
+            arith::IndexCastOp::create(
+                lb, lb.getI32Type(),
+                arith::AndIOp::create(lb, k, ln.index(1))),
+            ln.i32(4));
+        Value code = arith::AndIOp::create(
+            lb,
+            arith::ShRUIOp::create(
+                lb, arith::ExtUIOp::create(lb, lb.getI32Type(), byte), shift),
+            ln.i32(0xF));
+        Value v = ln.decode(ref::ElemKind::E2M1, code);
+        Value twice = arith::FPToSIOp::create(
+            lb, lb.getI32Type(), arith::MulFOp::create(lb, v, ln.f32(2.0f)));
+        SmallVector<Value> res;
+        if (groups == 1) {
+          res.push_back(twice);
+        } else {
+          res.push_back(arith::MaxSIOp::create(lb, twice, ln.i32(0)));
+          res.push_back(arith::MinSIOp::create(lb, twice, ln.i32(0)));
+        }
+        for (Value &r : res)
+          r = arith::TruncIOp::create(lb, lb.getI8Type(), r);
+        linalg::YieldOp::create(lb, res);
+      });
+  return SmallVector<Value>(gen.getResults());
+}
+
+/// -12 * (sum of the block's bytes) for every [m, block] of every group
+/// tensor in `xs`: the start value of a block sum against a symmetric B,
+/// whose bytes carry a bias of +12.
+SmallVector<Value> MatmulLowering::corrections(ArrayRef<Value> xs) {
+  SmallVector<Value> res;
+  auto outT =
+      RankedTensorType::get({ShapedType::kDynamic, nBlocks}, b.getI32Type());
+  auto blockedT = RankedTensorType::get({ShapedType::kDynamic, nBlocks, bs},
+                                        b.getI8Type());
+  for (Value x : xs) {
+    Value blocked = tensor::ExpandShapeOp::create(
+        b, blockedT, x, SmallVector<ReassociationIndices>{{0}, {1, 2}},
+        SmallVector<OpFoldResult>{mSize, b.getIndexAttr(nBlocks),
+                                  b.getIndexAttr(bs)});
+    Value init = linalg::FillOp::create(
+                     b, ValueRange{nb.i32(0)},
+                     ValueRange{tensor::EmptyOp::create(b, outT,
+                                                        ValueRange{mSize})})
+                     .getResult(0);
+    MLIRContext *ctx = b.getContext();
+    AffineMap in = AffineMap::getMultiDimIdentityMap(3, ctx);
+    AffineMap out = AffineMap::get(
+        3, 0, {getAffineDimExpr(0, ctx), getAffineDimExpr(1, ctx)}, ctx);
+    auto gen = linalg::GenericOp::create(
+        b, TypeRange{outT}, ValueRange{blocked}, ValueRange{init},
+        SmallVector<AffineMap>{in, out},
+        SmallVector<utils::IteratorType>{utils::IteratorType::parallel,
+                                         utils::IteratorType::parallel,
+                                         utils::IteratorType::reduction},
+        [&](OpBuilder &ob, Location loc, ValueRange args) {
+          ImplicitLocOpBuilder lb(loc, ob);
+          NumericBuilder ln(lb);
+          Value v = arith::MulIOp::create(
+              lb, arith::ExtSIOp::create(lb, lb.getI32Type(), args[0]),
+              ln.i32(-12));
+          linalg::YieldOp::create(
+              lb, ValueRange{arith::AddIOp::create(lb, args[1], v)});
+        });
+    res.push_back(gen.getResult(0));
+  }
+  return res;
+}
+
+Value MatmulLowering::scalarScale(ImplicitLocOpBuilder &lb,
+                                  ref::ScaleKind kind, Value scales, Value i,
+                                  Value j) {
+  NumericBuilder ln(lb);
+  Value c = arith::BitcastOp::create(
+      lb, lb.getI8Type(),
+      tensor::ExtractOp::create(lb, scales, ValueRange{i, j}));
+  return ln.decodeScale(kind,
+                        arith::ExtUIOp::create(lb, lb.getI32Type(), c));
+}
+
+void MatmulLowering::run() {
+  b.setInsertionPoint(op);
+  pa = unpack(op.getLhs());
+  pb = unpack(op.getRhs());
+  auto tb = cast<QTensorType>(op.getRhs().getType());
+  kSize = tb.getShape()[0];
+  nSize = tb.getShape()[1];
+  bs = pa.format.blockSize;
+  nBlocks = kSize / bs;
+  Value acc = op.getAcc();
+  mSize = tensor::DimOp::create(b, acc, 0);
+  auto rt = cast<RankedTensorType>(op.getResult().getType());
+  Type resElem = rt.getElementType();
+
+  const bool asymA = pa.format.asymmetric, asymB = pb.format.asymmetric;
+  const int groupsA = asymA ? 2 : 1, groupsB = asymB ? 2 : 1;
+  const int terms = groupsA * groupsB;
+  const int64_t tile = (terms <= 2 && nSize % 128 == 0) ? 128 : 64;
+  const int64_t halves = tile / kHalfTile, vecs = tile / kLanes;
+  const int64_t quads = bs / 4;
+  int64_t unroll = 1;
+  for (int64_t d = std::min<int64_t>(quads, 8); d >= 1; --d)
+    if (quads % d == 0) {
+      unroll = d;
+      break;
+    }
+
+  SmallVector<Value> xs = activationBytes();
+  SmallVector<Value> corr;
+  if (!asymB)
+    corr = corrections(xs);
+
+  // Decode tables (code -> unsigned byte), per group of B.
+  SmallVector<Value> tables;
+  if (!asymB) {
+    tables.push_back(byteTable(
+        b, {12, 13, 14, 15, 16, 18, 20, 24, 12, 11, 10, 9, 8, 6, 4, 0}));
+  } else {
+    tables.push_back(
+        byteTable(b, {0, 1, 2, 3, 4, 6, 8, 12, 0, 0, 0, 0, 0, 0, 0, 0}));
+    tables.push_back(
+        byteTable(b, {0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 2, 3, 4, 6, 8, 12}));
+  }
+
+  auto i8x32 = VectorType::get({32}, b.getI8Type());
+  auto i8x64 = VectorType::get({64}, b.getI8Type());
+  auto i8x16 = VectorType::get({kLanes}, b.getI8Type());
+  auto i8x4 = VectorType::get({4}, b.getI8Type());
+  auto i16x32 = VectorType::get({32}, b.getI16Type());
+  auto i32x16 = VectorType::get({kLanes}, b.getI32Type());
+  auto i32x1 = VectorType::get({1}, b.getI32Type());
+  auto f32x16 = VectorType::get({kLanes}, b.getF32Type());
+  auto resVec = VectorType::get({kLanes}, resElem);
+  Value nibbleMask = splat(b, i8x32, 0x0F), four = splat(b, i8x32, 4);
+  Value zeroI32 = splat(b, i32x16, 0);
+  Value quarter = splatF32(b, 0.25f);
+  Value padI8 = arith::ConstantOp::create(b, b.getI8IntegerAttr(0));
+  SmallVector<int64_t> nibbleMix = interleaveMask(32, 0, 32);
+  SmallVector<int64_t> byteLo = interleaveMask(64, 0, 32),
+                       byteHi = interleaveMask(64, 32, 32);
+  SmallVector<int64_t> wordLo = interleaveMask(32, 0, 16),
+                       wordHi = interleaveMask(32, 16, 16);
+
+  Value out0 = tensor::EmptyOp::create(
+      b, rt, rt.isDynamicDim(0) ? ValueRange{mSize} : ValueRange{});
+  auto rowLoop = scf::ForOp::create(
+      b, nb.index(0), mSize, nb.index(1), ValueRange{out0},
+      [&](OpBuilder &ob, Location loc, Value m, ValueRange rowIter) {
+        ImplicitLocOpBuilder rb(loc, ob);
+        NumericBuilder rn(rb);
+        auto colLoop = scf::ForOp::create(
+            rb, rn.index(0), rn.index(nSize), rn.index(tile),
+            ValueRange{rowIter[0]},
+            [&](OpBuilder &cb0, Location cloc, Value n0, ValueRange colIter) {
+              ImplicitLocOpBuilder cb(cloc, cb0);
+              NumericBuilder cn(cb);
+              SmallVector<Value> accInit(vecs, splatF32(cb, 0.0f));
+              auto blockLoop = scf::ForOp::create(
+                  cb, cn.index(0), cn.index(nBlocks), cn.index(1), accInit,
+                  [&](OpBuilder &bb0, Location bloc, Value blk,
+                      ValueRange accs) {
+                    ImplicitLocOpBuilder bb(bloc, bb0);
+                    NumericBuilder bn(bb);
+                    // Block sums S[(ga * groupsB + gb) * vecs + j].
+                    SmallVector<Value> sInit;
+                    for (int ga = 0; ga < groupsA; ++ga) {
+                      Value start = zeroI32;
+                      if (!asymB)
+                        start = vector::BroadcastOp::create(
+                            bb, i32x16,
+                            tensor::ExtractOp::create(bb, corr[ga],
+                                                      ValueRange{m, blk}));
+                      for (int gb = 0; gb < groupsB; ++gb)
+                        for (int64_t j = 0; j < vecs; ++j)
+                          sInit.push_back(start);
+                    }
+                    Value k0 = arith::MulIOp::create(bb, blk, bn.index(bs));
+                    auto quadLoop = scf::ForOp::create(
+                        bb, bn.index(0), bn.index(quads), bn.index(unroll),
+                        sInit,
+                        [&](OpBuilder &qb0, Location qloc, Value q,
+                            ValueRange sums) {
+                          ImplicitLocOpBuilder qb(qloc, qb0);
+                          NumericBuilder qn(qb);
+                          SmallVector<Value> s(sums.begin(), sums.end());
+                          for (int64_t u = 0; u < unroll; ++u) {
+                            Value k = arith::AddIOp::create(
+                                qb, k0,
+                                arith::MulIOp::create(
+                                    qb,
+                                    arith::AddIOp::create(qb, q, qn.index(u)),
+                                    qn.index(4)));
+                            // A's four bytes k .. k+3, in every lane.
+                            SmallVector<Value> xq;
+                            for (int ga = 0; ga < groupsA; ++ga) {
+                              Value four8 = vector::TransferReadOp::create(
+                                  qb, i8x4, xs[ga], ValueRange{m, k}, padI8,
+                                  ArrayRef<bool>{true});
+                              Value word = vector::ExtractOp::create(
+                                  qb, vector::BitCastOp::create(qb, i32x1, four8),
+                                  ArrayRef<int64_t>{0});
+                              xq.push_back(vector::BitCastOp::create(
+                                  qb, i8x64,
+                                  vector::BroadcastOp::create(qb, i32x16, word)));
+                            }
+                            for (int64_t h = 0; h < halves; ++h) {
+                              Value col = arith::DivUIOp::create(
+                                  qb,
+                                  arith::AddIOp::create(qb, n0,
+                                                        qn.index(h * kHalfTile)),
+                                  qn.index(2));
+                              // dec[gb][r]: row k + r, 64 columns, decoded.
+                              SmallVector<SmallVector<Value>> dec(groupsB);
+                              for (int r = 0; r < 4; ++r) {
+                                Value row = arith::AddIOp::create(qb, k,
+                                                                  qn.index(r));
+                                Value raw = vector::TransferReadOp::create(
+                                    qb, i8x32, pb.data, ValueRange{row, col},
+                                    padI8, ArrayRef<bool>{true});
+                                Value lo =
+                                    arith::AndIOp::create(qb, raw, nibbleMask);
+                                Value hi = arith::ShRUIOp::create(qb, raw, four);
+                                Value codes = vector::ShuffleOp::create(
+                                    qb, lo, hi, nibbleMix);
+                                for (int gb = 0; gb < groupsB; ++gb)
+                                  dec[gb].push_back(X86LookupOp::create(
+                                      qb, i8x64, tables[gb], codes));
+                              }
+                              for (int gb = 0; gb < groupsB; ++gb) {
+                                auto &d = dec[gb];
+                                SmallVector<Value> pairs01 = {
+                                    vector::ShuffleOp::create(qb, d[0], d[1], byteLo),
+                                    vector::ShuffleOp::create(qb, d[0], d[1], byteHi)};
+                                SmallVector<Value> pairs23 = {
+                                    vector::ShuffleOp::create(qb, d[2], d[3], byteLo),
+                                    vector::ShuffleOp::create(qb, d[2], d[3], byteHi)};
+                                SmallVector<Value> lanes;
+                                for (int p = 0; p < 2; ++p) {
+                                  Value w01 = vector::BitCastOp::create(
+                                      qb, i16x32, pairs01[p]);
+                                  Value w23 = vector::BitCastOp::create(
+                                      qb, i16x32, pairs23[p]);
+                                  for (auto *mask : {&wordLo, &wordHi})
+                                    lanes.push_back(vector::BitCastOp::create(
+                                        qb, i8x64,
+                                        vector::ShuffleOp::create(qb, w01, w23,
+                                                                  *mask)));
+                                }
+                                for (int ga = 0; ga < groupsA; ++ga)
+                                  for (int64_t jj = 0; jj < 4; ++jj) {
+                                    Value &acc =
+                                        s[(ga * groupsB + gb) * vecs + h * 4 + jj];
+                                    acc = X86DotU8S8Op::create(
+                                        qb, i32x16, acc, lanes[jj], xq[ga]);
+                                  }
+                              }
+                            }
+                          }
+                          scf::YieldOp::create(qb, s);
+                        });
+                    // The block's terms, in the order of §6.2.
+                    SmallVector<Value> sa;
+                    for (int ga = 0; ga < groupsA; ++ga)
+                      sa.push_back(vector::BroadcastOp::create(
+                          bb, f32x16,
+                          scalarScale(bb, pa.format.scale,
+                                      ga ? pa.neg : pa.pos, m, blk)));
+                    SmallVector<Value> next;
+                    for (int64_t j = 0; j < vecs; ++j) {
+                      Value col = arith::AddIOp::create(bb, n0,
+                                                        bn.index(j * kLanes));
+                      SmallVector<Value> sb;
+                      for (int gb = 0; gb < groupsB; ++gb) {
+                        Value arr = gb ? pb.neg : pb.pos;
+                        Type st =
+                            cast<RankedTensorType>(arr.getType()).getElementType();
+                        Value codes = vector::BitCastOp::create(
+                            bb, i8x16,
+                            vector::TransferReadOp::create(
+                                bb, VectorType::get({kLanes}, st), arr,
+                                ValueRange{blk, col},
+                                arith::ConstantOp::create(
+                                    bb, bb.getFloatAttr(st, 1.0)),
+                                ArrayRef<bool>{true}));
+                        sb.push_back(decodeScales(bb, pb.format.scale, codes));
+                      }
+                      Value c;
+                      for (int ga = 0; ga < groupsA; ++ga)
+                        for (int gb = 0; gb < groupsB; ++gb) {
+                          Value sum = quadLoop.getResult(
+                              (ga * groupsB + gb) * vecs + j);
+                          if (asymB && gb == 1)
+                            sum = arith::SubIOp::create(bb, zeroI32, sum);
+                          Value s32 = arith::MulFOp::create(
+                              bb, arith::SIToFPOp::create(bb, f32x16, sum),
+                              quarter);
+                          Value t = arith::MulFOp::create(
+                              bb, arith::MulFOp::create(bb, s32, sa[ga]),
+                              sb[gb]);
+                          c = c ? Value(arith::AddFOp::create(bb, c, t)) : t;
+                        }
+                      next.push_back(arith::AddFOp::create(bb, accs[j], c));
+                    }
+                    scf::YieldOp::create(bb, next);
+                  });
+              Value outT = colIter[0];
+              for (int64_t j = 0; j < vecs; ++j) {
+                Value r = blockLoop.getResult(j);
+                if (pa.format.tensorScale)
+                  r = arith::MulFOp::create(
+                      cb, r, vector::BroadcastOp::create(cb, f32x16, pa.g));
+                if (pb.format.tensorScale)
+                  r = arith::MulFOp::create(
+                      cb, r, vector::BroadcastOp::create(cb, f32x16, pb.g));
+                Value col = arith::AddIOp::create(cb, n0, cn.index(j * kLanes));
+                Type accElem =
+                    cast<RankedTensorType>(acc.getType()).getElementType();
+                Value init = vector::TransferReadOp::create(
+                    cb, VectorType::get({kLanes}, accElem), acc,
+                    ValueRange{m, col},
+                    arith::ConstantOp::create(cb, cb.getZeroAttr(accElem)),
+                    ArrayRef<bool>{true});
+                if (accElem != cb.getF32Type())
+                  init = cast<FloatType>(accElem).getWidth() < 32
+                             ? Value(arith::ExtFOp::create(cb, f32x16, init,
+                                                           nullptr))
+                             : Value(arith::TruncFOp::create(
+                                   cb, f32x16, init, nullptr, nullptr));
+                Value fin = arith::AddFOp::create(cb, init, r);
+                if (resElem != cb.getF32Type())
+                  fin = cast<FloatType>(resElem).getWidth() < 32
+                            ? Value(arith::TruncFOp::create(cb, resVec, fin,
+                                                            nullptr, nullptr))
+                            : Value(arith::ExtFOp::create(cb, resVec, fin,
+                                                          nullptr));
+                outT = vector::TransferWriteOp::create(
+                           cb, fin, outT, ValueRange{m, col},
+                           ArrayRef<bool>{true})
+                           .getResult();
+              }
+              scf::YieldOp::create(cb, ValueRange{outT});
+            });
+        scf::YieldOp::create(rb, ValueRange{colLoop.getResult(0)});
+      });
+  rewriter.replaceOp(op, rowLoop.getResult(0));
+}
+
+struct ConvertMXMatmulToAVX512Pass
+    : mlir::mx::impl::ConvertMXMatmulToAVX512PassBase<
+          ConvertMXMatmulToAVX512Pass> {
+  using Base::Base;
+  void runOnOperation() override {
+    SmallVector<MatmulOp> ops;
+    getOperation()->walk([&](MatmulOp op) { ops.push_back(op); });
+    IRRewriter rewriter(&getContext());
+    SmallVector<std::string> features;
+    for (StringRef f : getAVX512KernelFeatures())
+      features.push_back(("+" + f).str());
+    for (MatmulOp op : ops) {
+      std::string why = ineligibility(op);
+      if (!why.empty()) {
+        ++numSkipped;
+        if (report)
+          op.emitRemark() << "left to convert-mx-to-linalg: " << why;
+        continue;
+      }
+      ++numRewritten;
+      if (auto f = op->getParentOfType<func::FuncOp>())
+        f->setAttr("target_features",
+                   LLVM::TargetFeaturesAttr::get(
+                       &getContext(),
+                       SmallVector<StringRef>(features.begin(), features.end())));
+      MatmulLowering(rewriter, op).run();
+    }
+  }
+};
+
+struct ConvertMXX86ToLLVMPass
+    : mlir::mx::impl::ConvertMXX86ToLLVMPassBase<ConvertMXX86ToLLVMPass> {
+  using Base::Base;
+  void runOnOperation() override {
+    IRRewriter rewriter(&getContext());
+    getOperation()->walk([&](Operation *op) {
+      StringRef name;
+      if (isa<X86LookupOp>(op))
+        name = "llvm.x86.avx512.pshuf.b.512";
+      else if (isa<X86DotU8S8Op>(op))
+        name = "llvm.x86.avx512.vpdpbusd.512";
+      else
+        return;
+      rewriter.setInsertionPoint(op);
+      auto call = LLVM::CallIntrinsicOp::create(
+          rewriter, op->getLoc(), op->getResult(0).getType(),
+          rewriter.getStringAttr(name), op->getOperands());
+      rewriter.replaceOp(op, call.getResults());
+    });
+  }
+};
+
+} // namespace
