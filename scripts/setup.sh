@@ -21,7 +21,7 @@ JOBS="${JOBS:-$(nproc)}"
 
 PACKAGES=(libmlir-22-dev mlir-22-tools llvm-22-dev llvm-22-tools
           cmake ninja-build g++ libgtest-dev python3 diffutils
-          libopenblas0-pthread)
+          libopenblas0-pthread libomp-22-dev)
 missing=()
 for p in "${PACKAGES[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")

@@ -98,6 +98,20 @@ else:
     lit_config.note("the CPU lacks AVX-512 F/BW/VL/VBMI/VNNI: the execution "
                     "tests of the AVX-512 kernels are skipped")
 
+# The multi-threaded kernels (cpu-threads > 1) run on LLVM's OpenMP runtime.
+libomp = os.path.join(config.llvm_lib_dir, "libomp.so")
+if os.path.exists(libomp):
+    config.available_features.add("libomp")
+    config.substitutions.append(
+        ("%mx_omp_run",
+         "mlir-runner -e main -entry-point-result=void -shared-libs=%s,%s,%s"
+         % (os.path.join(config.llvm_lib_dir, "libmlir_c_runner_utils.so"),
+            os.path.join(config.llvm_lib_dir, "libmlir_runner_utils.so"),
+            libomp)))
+else:
+    lit_config.note("libomp.so not found (install libomp-22-dev): the "
+                    "multi-threaded kernel tests are skipped")
+
 import ctypes
 try:
     ctypes.CDLL("libcuda.so.1")

@@ -150,20 +150,40 @@ bool mlir::mx::usesAVX512Kernels(const MXLowerToLLVMOptions &options) {
 
 void mlir::mx::buildMXLowerToLLVMPipeline(OpPassManager &pm,
                                           const MXLowerToLLVMOptions &options) {
-  if (usesAVX512Kernels(options))
-    pm.addPass(mx::createConvertMXMatmulToAVX512Pass());
+  bool threaded = false;
+  if (usesAVX512Kernels(options)) {
+    mx::ConvertMXMatmulToAVX512PassOptions kernels;
+    kernels.threads = std::max<int64_t>(1, options.cpuThreads);
+    threaded = kernels.threads > 1;
+    pm.addPass(mx::createConvertMXMatmulToAVX512Pass(kernels));
+  }
   buildTensorToBuffersPipeline(pm, options.readOnlyExternalTensors,
                                options.bufferDeallocation);
   pm.addPass(mx::createConvertMXX86ToLLVMPass());
 
   pm.addPass(createConvertLinalgToLoopsPass());
+  if (threaded) {
+    // scf.forall -> scf.parallel -> omp.parallel + omp.wsloop.
+    pm.addPass(createForallToParallelLoopPass());
+    ConvertSCFToOpenMPPassOptions omp;
+    omp.numThreads = (unsigned)options.cpuThreads;
+    pm.addPass(createConvertSCFToOpenMPPass(omp));
+  }
   pm.addPass(memref::createExpandStridedMetadataPass());
   pm.addPass(createLowerAffinePass());
   pm.addPass(createConvertVectorToSCFPass());
+  if (threaded) {
+    // The memref.alloca_scope ops that convert-scf-to-openmp adds must be
+    // lowered before their regions are split into blocks.
+    pm.addPass(createLowerAffinePass());
+    pm.addPass(createFinalizeMemRefToLLVMConversionPass());
+  }
   pm.addPass(createSCFToControlFlowPass());
   pm.addPass(createConvertVectorToLLVMPass());
   pm.addPass(createConvertMathToLLVMPass());
   pm.addPass(createConvertMathToLibmPass());
+  if (threaded)
+    pm.addPass(createConvertOpenMPToLLVMPass());
   pm.addPass(createFinalizeMemRefToLLVMConversionPass());
   pm.addPass(createArithToLLVMConversionPass());
   pm.addPass(createConvertIndexToLLVMPass());
@@ -220,6 +240,10 @@ void mlir::mx::registerMXPipelines() {
           return error("mx-lower-to-llvm: cpu-kernels must be auto, avx512 "
                        "or generic, got '" +
                        o.cpuKernels + "'");
+        if (o.cpuThreads < 1 || o.cpuThreads > 256)
+          return error("mx-lower-to-llvm: cpu-threads must be in [1, 256], "
+                       "got " +
+                       Twine(o.cpuThreads));
         return success();
       },
       buildMXLowerToLLVMPipeline);

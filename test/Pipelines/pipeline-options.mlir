@@ -6,6 +6,7 @@
 // RUN: not mx-opt %s --mx-lower-to-rocdl="chip=sm_90a" 2>&1 | FileCheck %s --check-prefix=AMD
 // RUN: not mx-opt %s --mx-lower-to-llvm="fast=true" 2>&1 | FileCheck %s --check-prefix=UNKNOWN
 // RUN: not mx-opt %s --mx-lower-to-llvm="cpu-kernels=avx2" 2>&1 | FileCheck %s --check-prefix=KERNELS
+// RUN: not mx-opt %s --mx-lower-to-llvm="cpu-threads=0" 2>&1 | FileCheck %s --check-prefix=THREADS
 // RUN: mx-opt %s --mx-lower-to-nvvm="chip=sm_80 ptx=78" | FileCheck %s --check-prefix=SM80
 // RUN: mx-opt --help | FileCheck %s --check-prefix=HELP
 
@@ -15,6 +16,7 @@
 // BLOCK: error: mx-lower-to-nvvm: block-size must be in [1, 1024], got 0
 // AMD: error: mx-lower-to-rocdl: chip must be an AMD GPU such as gfx950, got 'sm_90a'
 // UNKNOWN: no such option fast
+// THREADS: error: mx-lower-to-llvm: cpu-threads must be in [1, 256], got 0
 // KERNELS: error: mx-lower-to-llvm: cpu-kernels must be auto, avx512 or generic, got 'avx2'
 // SM80: .version 7.8\0A.target sm_80
 // HELP: --mx-quantize-matmul {{.*}}Rewrite linalg matmuls into block-scaled mx matmuls
@@ -23,6 +25,7 @@
 // HELP: --mx-lower-to-llvm {{.*}}Lower a tensor-level module with mx ops to the LLVM dialect
 // HELP-NEXT: --buffer-deallocation {{.*}}Free the buffers
 // HELP-NEXT: --cpu-kernels=<string> {{.*}}Kernels for eligible FP4 x FP4 mx.matmul ops: auto
+// HELP-NEXT: --cpu-threads=<long> {{.*}}Threads for the AVX-512 kernels
 // HELP-NEXT: --read-only-external-tensors
 // HELP-NEXT: --mx-lower-to-nvvm
 // HELP-NEXT: --block-size=<long>

@@ -38,12 +38,14 @@
 #include "llvm/Support/raw_ostream.h"
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
 #include <dlfcn.h>
 #include <string>
+#include <thread>
 #include <vector>
 
 using namespace mlir;
@@ -56,7 +58,7 @@ llvm::cl::opt<bool> quick("quick", llvm::cl::desc("A subset that runs in "
 llvm::cl::opt<bool> smoke("smoke", llvm::cl::desc("One tiny case (tests)"));
 llvm::cl::opt<bool> json("json", llvm::cl::desc("One JSON object per line"));
 llvm::cl::opt<unsigned> reps("reps", llvm::cl::desc("Timed runs per row"),
-                             llvm::cl::init(5));
+                             llvm::cl::init(9));
 llvm::cl::opt<double> coldGiB("cold-gib",
                               llvm::cl::desc("Weight bytes rotated through for "
                                              "cold runs, GiB"),
@@ -145,17 +147,31 @@ struct Kernel {
   double compileMs = 0;
 };
 
+#ifdef MX_LIBOMP_PATH
+constexpr const char *kLibOmp = MX_LIBOMP_PATH;
+#else
+constexpr const char *kLibOmp = nullptr;
+#endif
+
+/// Compiles `src` with mx-lower-to-llvm (cpu-threads=`threads`; above 1 the
+/// kernels run on OpenMP threads and libomp is loaded into the JIT).
 bool compile(MLIRContext &ctx, const std::string &src, const char *name,
-             Kernel &k) {
+             Kernel &k, unsigned threads = 1) {
   double t0 = nowMs();
   OwningOpRef<ModuleOp> module = parseSourceString<ModuleOp>(src, &ctx);
   if (!module)
     return false;
   PassManager pm(&ctx);
-  mlir::mx::buildMXLowerToLLVMPipeline(pm, mlir::mx::MXLowerToLLVMOptions());
+  mlir::mx::MXLowerToLLVMOptions lower;
+  lower.cpuThreads = threads;
+  mlir::mx::buildMXLowerToLLVMPipeline(pm, lower);
   if (failed(pm.run(*module)))
     return false;
   ExecutionEngineOptions opts;
+  SmallVector<StringRef> libs;
+  if (threads > 1 && kLibOmp)
+    libs.push_back(kLibOmp);
+  opts.sharedLibPaths = libs;
   // `transformer` is a function_ref: the std::function must outlive create().
   std::function<llvm::Error(llvm::Module *)> transformer =
       makeOptimizingTransformer(/*optLevel=*/3, 0, nullptr);
@@ -301,11 +317,17 @@ bool runCase(MLIRContext &ctx, OpenBLAS &blas, const Case &c) {
   int64_t nb = (K + f->blockSize - 1) / f->blockSize;
   int64_t packedN = f->elem == ref::ElemKind::E2M1 ? (N + 1) / 2 : N;
 
-  Kernel mx;
-  if (!compile(ctx, mxKernel(*f, c.format, c.format, *f, M, K, N), "mx_kernel",
-               mx)) {
-    llvm::errs() << "mx-bench: cannot compile the " << c.format << " kernel\n";
-    return false;
+  // One kernel per thread count (cpu-threads=2 needs libomp).
+  Kernel mxKernels[2];
+  std::string src = mxKernel(*f, c.format, c.format, *f, M, K, N);
+  for (unsigned t : {1u, 2u}) {
+    if (t == 2 && !kLibOmp)
+      continue;
+    if (!compile(ctx, src, "mx_kernel", mxKernels[t - 1], t)) {
+      llvm::errs() << "mx-bench: cannot compile the " << c.format
+                   << " kernel (cpu-threads=" << t << ")\n";
+      return false;
+    }
   }
 
   // Cold runs rotate through copies of the weights.
@@ -317,6 +339,9 @@ bool runCase(MLIRContext &ctx, OpenBLAS &blas, const Case &c) {
   std::vector<std::vector<float>> fCopies;
 
   std::vector<float> out(M * N);
+  Kernel *active = &mxKernels[0];
+  Kernel &mx = *active;
+  (void)mx;
   auto runMx = [&](size_t i) {
     StridedMemRefType<float, 2> res;
     auto xm = view(x.data(), {M, K});
@@ -326,31 +351,38 @@ bool runCase(MLIRContext &ctx, OpenBLAS &blas, const Case &c) {
     float g = qw.tensorScale;
     using R = StridedMemRefType<float, 2>;
     if (f->asymmetric)
-      reinterpret_cast<void (*)(R *, void *, void *, void *, void *)>(mx.fn)(
+      reinterpret_cast<void (*)(R *, void *, void *, void *, void *)>(active->fn)(
           &res, &xm, &dm, &sm, &nm);
     else if (f->tensorScale)
-      reinterpret_cast<void (*)(R *, void *, void *, void *, float)>(mx.fn)(
+      reinterpret_cast<void (*)(R *, void *, void *, void *, float)>(active->fn)(
           &res, &xm, &dm, &sm, g);
     else
-      reinterpret_cast<void (*)(R *, void *, void *, void *)>(mx.fn)(
+      reinterpret_cast<void (*)(R *, void *, void *, void *)>(active->fn)(
           &res, &xm, &dm, &sm);
     std::memcpy(out.data(), res.data, sizeof(float) * M * N);
     free(res.basePtr);
   };
 
-  // Correctness first: every element of the first rows, bit for bit.
-  runMx(0);
+  // Correctness first: every element of the first rows, bit for bit, for
+  // every kernel.
   int64_t checkRows = std::min<int64_t>(M, 2);
   ref::QuantizedTensor qa =
       ref::quantize(*f, {checkRows, K}, 1, x.data());
   std::vector<float> expect = ref::matmul(qa, qw, nullptr);
-  for (int64_t i = 0; i < checkRows * N; ++i)
-    if (ref::floatToBits(expect[i]) != ref::floatToBits(out[i]) &&
-        !(std::isnan(expect[i]) && std::isnan(out[i]))) {
-      llvm::errs() << "mx-bench: " << c.format << " result " << i
-                   << " differs from the reference library\n";
-      return false;
-    }
+  for (Kernel &kern : mxKernels) {
+    if (!kern.fn)
+      continue;
+    active = &kern;
+    std::fill(out.begin(), out.end(), 0.0f);
+    runMx(0);
+    for (int64_t i = 0; i < checkRows * N; ++i)
+      if (ref::floatToBits(expect[i]) != ref::floatToBits(out[i]) &&
+          !(std::isnan(expect[i]) && std::isnan(out[i]))) {
+        llvm::errs() << "mx-bench: " << c.format << " result " << i
+                     << " differs from the reference library\n";
+        return false;
+      }
+  }
 
   // Cold runs take the next copy of a rotation through more than
   // --cold-gib of weights, so a copy comes back only after the whole set has
@@ -403,30 +435,81 @@ bool runCase(MLIRContext &ctx, OpenBLAS &blas, const Case &c) {
         };
         runBlas(0);
         blasMs = time(runBlas, cold, reps);
+        // OpenBLAS's worker threads keep polling for work for a while after
+        // a call; let them go to sleep before the next rows are timed.
+        std::this_thread::sleep_for(std::chrono::milliseconds(300));
         report(c, threads, {"openblas", cache, blasMs}, packedBytes, 0, 0,
                std::string("kernel ") + blas.coreName());
       }
+      // The floor reads the packed weights (and scales) with `threads`
+      // threads: the calling one and spinning helpers, so no thread start-up
+      // is timed.
       volatile uint64_t sink = 0;
+      auto readRange = [](const std::vector<uint8_t> &v, unsigned part,
+                          unsigned parts) {
+        const uint64_t *p = reinterpret_cast<const uint64_t *>(v.data());
+        size_t n = v.size() / 8, lo = n * part / parts,
+               hi = n * (part + 1) / parts;
+        uint64_t a0 = 0, a1 = 0, a2 = 0, a3 = 0;
+        size_t j = lo;
+        for (; j + 4 <= hi; j += 4) {
+          a0 += p[j];
+          a1 += p[j + 1];
+          a2 += p[j + 2];
+          a3 += p[j + 3];
+        }
+        for (; j < hi; ++j)
+          a0 += p[j];
+        return a0 + a1 + a2 + a3;
+      };
+      std::atomic<uint64_t> job{0}, done{0};
+      std::atomic<size_t> jobCopy{0};
+      std::atomic<bool> stop{false};
+      std::vector<std::thread> helpers;
+      for (unsigned h = 1; h < threads; ++h)
+        helpers.emplace_back([&, h] {
+          uint64_t seen = 0, local = 0;
+          while (!stop.load(std::memory_order_acquire)) {
+            uint64_t j = job.load(std::memory_order_acquire);
+            if (j == seen)
+              continue;
+            seen = j;
+            size_t i = jobCopy.load(std::memory_order_relaxed);
+            local += readRange(dCopies[i], h, threads) +
+                     readRange(s0Copies[i], h, threads) +
+                     readRange(s1Copies[i], h, threads);
+            done.fetch_add(1, std::memory_order_acq_rel);
+          }
+          sink = sink + local;
+        });
       auto runFloor = [&](size_t i) {
-        const uint64_t *p = reinterpret_cast<const uint64_t *>(dCopies[i].data());
-        uint64_t acc = 0;
-        size_t n = dCopies[i].size() / 8;
-        for (size_t j = 0; j < n; ++j)
-          acc += p[j];
+        done.store(0, std::memory_order_relaxed);
+        jobCopy.store(i, std::memory_order_relaxed);
+        job.fetch_add(1, std::memory_order_acq_rel);
+        uint64_t acc = readRange(dCopies[i], 0, threads) +
+                       readRange(s0Copies[i], 0, threads) +
+                       readRange(s1Copies[i], 0, threads);
+        while (done.load(std::memory_order_acquire) + 1 < threads) {
+        }
         sink = sink + acc;
       };
       floorMs = time(runFloor, cold, reps);
+      stop.store(true, std::memory_order_release);
+      for (std::thread &t : helpers)
+        t.join();
       report(c, threads, {"floor", cache, floorMs}, packedBytes, 0, 0,
-             "1 thread");
-      // The generated code is scalar and single-threaded: large prefill
-      // cases get one hot single-thread run.
-      bool big = M > 16;
-      if (!big || (threads == 1 && !cold)) {
-        double mxMs = time(runMx, cold, big ? 1 : (unsigned)reps);
+             std::to_string(threads) + " thread" + (threads > 1 ? "s" : ""));
+      Kernel &kern = mxKernels[threads - 1];
+      if (kern.fn) {
+        active = &kern;
+        double mxMs = time(runMx, cold, (unsigned)reps);
         report(c, threads, {"mx", cache, mxMs}, packedBytes, blasMs, floorMs,
-               std::string("single-threaded scalar code") +
-                   (big ? ", 1 run" : "") + "; compile " +
-                   std::to_string((int)mx.compileMs) + " ms");
+               std::string("cpu-threads=") + std::to_string(threads) +
+                   ", compile " + std::to_string((int)kern.compileMs) +
+                   " ms");
+      } else if (!cold) {
+        llvm::errs() << "mx-bench: no 2-thread mx rows: built without "
+                        "libomp (install libomp-22-dev)\n";
       }
       if (c.runF32 && threads == 1 && !cold) {
         Kernel fk;
@@ -455,6 +538,10 @@ int main(int argc, char **argv) {
       argc, argv,
       "mx-bench: mx matmuls next to OpenBLAS, MLIR f32 and a streaming "
       "floor\n");
+  // OpenMP worker threads of the 2-thread kernels spin for KMP_BLOCKTIME
+  // after each call (200 ms by default), which would take a core from the
+  // baselines timed next; 1 ms keeps back-to-back calls fast.
+  setenv("KMP_BLOCKTIME", "1", /*overwrite=*/0);
   llvm::InitializeNativeTarget();
   llvm::InitializeNativeTargetAsmPrinter();
   DialectRegistry registry;

@@ -70,7 +70,11 @@ def ConvertMXMatmulToAVX512Pass : Pass<"convert-mx-matmul-to-avx512"> {
   let options = [
     Option<"report", "report", "bool", /*default=*/"false",
            "Emit a remark for every mx.matmul that is left to "
-           "convert-mx-to-linalg, saying why">
+           "convert-mx-to-linalg, saying why">,
+    Option<"threads", "threads", "int64_t", /*default=*/"1",
+           "Split the output columns into up to this many equal chunks "
+           "(whole 64/128-column tiles) computed by one scf.forall; "
+           "mx-lower-to-llvm runs it on OpenMP threads">
   ];
   let statistics = [
     Statistic<"numRewritten", "rewritten", "mx.matmul ops lowered to AVX-512 code">,

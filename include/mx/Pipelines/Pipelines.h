@@ -36,6 +36,12 @@ struct MXLowerToLLVMOptions : public PassPipelineOptions<MXLowerToLLVMOptions> {
                      "avx512; the code then needs such a CPU) or generic "
                      "(portable scalar loops only)"),
       llvm::cl::init("auto")};
+  PassOptions::Option<int64_t> cpuThreads{
+      *this, "cpu-threads",
+      llvm::cl::desc("Threads for the AVX-512 kernels: above 1, their output "
+                     "columns are split into that many chunks run on OpenMP "
+                     "threads, and the code then needs libomp at run time"),
+      llvm::cl::init(1)};
 };
 
 /// Whether `mx-lower-to-llvm` with these options uses the AVX-512 kernels.

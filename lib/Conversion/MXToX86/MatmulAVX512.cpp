@@ -183,8 +183,9 @@ SmallVector<int64_t> interleaveMask(int64_t n, int64_t lo, int64_t count) {
 
 class MatmulLowering {
 public:
-  MatmulLowering(RewriterBase &rewriter, MatmulOp op)
-      : rewriter(rewriter), op(op), b(op.getLoc(), rewriter), nb(b) {}
+  MatmulLowering(RewriterBase &rewriter, MatmulOp op, int64_t threads)
+      : rewriter(rewriter), op(op), b(op.getLoc(), rewriter), nb(b),
+        threads(threads) {}
   void run();
 
 private:
@@ -201,6 +202,7 @@ private:
   NumericBuilder nb;
   Operand pa, pb;
   Value mSize;
+  int64_t threads;
   int64_t kSize = 0, nSize = 0, bs = 0, nBlocks = 0;
 };
 
@@ -365,197 +367,264 @@ void MatmulLowering::run() {
 
   auto i8x32 = VectorType::get({32}, b.getI8Type());
   auto i8x64 = VectorType::get({64}, b.getI8Type());
-  auto i8x16 = VectorType::get({kLanes}, b.getI8Type());
   auto i8x4 = VectorType::get({4}, b.getI8Type());
   auto i16x32 = VectorType::get({32}, b.getI16Type());
   auto i32x16 = VectorType::get({kLanes}, b.getI32Type());
   auto i32x1 = VectorType::get({1}, b.getI32Type());
   auto f32x16 = VectorType::get({kLanes}, b.getF32Type());
   auto resVec = VectorType::get({kLanes}, resElem);
-  Value nibbleMask = splat(b, i8x32, 0x0F), four = splat(b, i8x32, 4);
+  Value nibbleMask64 = splat(b, i8x64, 0x0F), four64 = splat(b, i8x64, 4);
   Value zeroI32 = splat(b, i32x16, 0);
-  Value quarter = splatF32(b, 0.25f);
   Value padI8 = arith::ConstantOp::create(b, b.getI8IntegerAttr(0));
-  SmallVector<int64_t> nibbleMix = interleaveMask(32, 0, 32);
-  SmallVector<int64_t> byteLo = interleaveMask(64, 0, 32),
-                       byteHi = interleaveMask(64, 32, 32);
+  SmallVector<int64_t> byteMix = interleaveMask(32, 0, 32);
+  SmallVector<int64_t> evenMask, oddMask, unmixLo = interleaveMask(16, 0, 8),
+                                          unmixHi = interleaveMask(16, 8, 8);
+  for (int64_t i = 0; i < 16; ++i) {
+    evenMask.push_back(2 * i);
+    oddMask.push_back(2 * i + 1);
+  }
   SmallVector<int64_t> wordLo = interleaveMask(32, 0, 16),
                        wordHi = interleaveMask(32, 16, 16);
 
-  Value out0 = tensor::EmptyOp::create(
-      b, rt, rt.isDynamicDim(0) ? ValueRange{mSize} : ValueRange{});
+  // One tile (columns n0 .. n0 + tile) of one block of row m: the block's
+  // terms added to the column accumulators `accs`.
+  auto emitTile = [&](ImplicitLocOpBuilder &bb, Value m, Value blk, Value n0,
+                      ArrayRef<Value> accs) -> SmallVector<Value> {
+    NumericBuilder bn(bb);
+        // Block sums S[(ga * groupsB + gb) * vecs + j].
+        SmallVector<Value> sInit;
+        for (int ga = 0; ga < groupsA; ++ga) {
+          Value start = zeroI32;
+          if (!asymB)
+            start = vector::BroadcastOp::create(
+                bb, i32x16,
+                tensor::ExtractOp::create(bb, corr[ga],
+                                          ValueRange{m, blk}));
+          for (int gb = 0; gb < groupsB; ++gb)
+            for (int64_t j = 0; j < vecs; ++j)
+              sInit.push_back(start);
+        }
+        Value k0 = arith::MulIOp::create(bb, blk, bn.index(bs));
+        auto quadLoop = scf::ForOp::create(
+            bb, bn.index(0), bn.index(quads), bn.index(unroll),
+            sInit,
+            [&](OpBuilder &qb0, Location qloc, Value q,
+                ValueRange sums) {
+              ImplicitLocOpBuilder qb(qloc, qb0);
+              NumericBuilder qn(qb);
+              SmallVector<Value> s(sums.begin(), sums.end());
+              for (int64_t u = 0; u < unroll; ++u) {
+                Value k = arith::AddIOp::create(
+                    qb, k0,
+                    arith::MulIOp::create(
+                        qb,
+                        arith::AddIOp::create(qb, q, qn.index(u)),
+                        qn.index(4)));
+                // A's four bytes k .. k+3, in every lane.
+                SmallVector<Value> xq;
+                for (int ga = 0; ga < groupsA; ++ga) {
+                  Value four8 = vector::TransferReadOp::create(
+                      qb, i8x4, xs[ga], ValueRange{m, k}, padI8,
+                      ArrayRef<bool>{true});
+                  Value word = vector::ExtractOp::create(
+                      qb, vector::BitCastOp::create(qb, i32x1, four8),
+                      ArrayRef<int64_t>{0});
+                  xq.push_back(vector::BitCastOp::create(
+                      qb, i8x64,
+                      vector::BroadcastOp::create(qb, i32x16, word)));
+                }
+                for (int64_t h = 0; h < halves; ++h) {
+                  Value col = arith::DivUIOp::create(
+                      qb,
+                      arith::AddIOp::create(qb, n0,
+                                            qn.index(h * kHalfTile)),
+                      qn.index(2));
+                  // Rows k .. k+3, 32 packed bytes (64 columns) each.
+                  SmallVector<Value> raw;
+                  for (int r = 0; r < 4; ++r)
+                    raw.push_back(vector::TransferReadOp::create(
+                        qb, i8x32, pb.data,
+                        ValueRange{arith::AddIOp::create(qb, k, qn.index(r)),
+                                   col},
+                        padI8, ArrayRef<bool>{true}));
+                  // Interleave the packed bytes of the four rows: dword j
+                  // of quad[q] holds byte 16q + j of rows k .. k+3, i.e.
+                  // columns 32q + 2j (low nibbles) and 32q + 2j + 1 (high).
+                  Value w01 = vector::BitCastOp::create(
+                      qb, i16x32,
+                      vector::ShuffleOp::create(qb, raw[0], raw[1], byteMix));
+                  Value w23 = vector::BitCastOp::create(
+                      qb, i16x32,
+                      vector::ShuffleOp::create(qb, raw[2], raw[3], byteMix));
+                  for (int q = 0; q < 2; ++q) {
+                    Value quad = vector::BitCastOp::create(
+                        qb, i8x64,
+                        vector::ShuffleOp::create(qb, w01, w23,
+                                                  q ? wordHi : wordLo));
+                    for (int p = 0; p < 2; ++p) {
+                      // Parity p: the even (low nibble) or odd columns.
+                      Value codes =
+                          p ? arith::AndIOp::create(
+                                  qb, arith::ShRUIOp::create(qb, quad, four64),
+                                  nibbleMask64)
+                            : arith::AndIOp::create(qb, quad, nibbleMask64);
+                      int64_t v = h * 4 + q * 2 + p;
+                      for (int gb = 0; gb < groupsB; ++gb) {
+                        Value dec =
+                            X86LookupOp::create(qb, i8x64, tables[gb], codes);
+                        for (int ga = 0; ga < groupsA; ++ga) {
+                          Value &acc = s[(ga * groupsB + gb) * vecs + v];
+                          acc = X86DotU8S8Op::create(qb, i32x16, acc, dec,
+                                                     xq[ga]);
+                        }
+                      }
+                    }
+                  }
+                }
+              }
+              scf::YieldOp::create(qb, s);
+            });
+        // The block's terms, in the order of §6.2.
+        // fp32(fp32(S/4) * sa) = fp32(S * (sa/4)): S/4 and sa/4 are exact
+        // (|S| < 2^24; every scale value is at least 2^-127), so both are
+        // the single rounding of S * sa / 4.
+        SmallVector<Value> sa;
+        for (int ga = 0; ga < groupsA; ++ga)
+          sa.push_back(vector::BroadcastOp::create(
+              bb, f32x16,
+              arith::MulFOp::create(
+                  bb,
+                  scalarScale(bb, pa.format.scale, ga ? pa.neg : pa.pos, m,
+                              blk),
+                  bn.f32(0.25f))));
+        // B's scales of the tile, split by column parity like the sums.
+        SmallVector<SmallVector<Value>> sbAll(groupsB);
+        for (int gb = 0; gb < groupsB; ++gb) {
+          Value arr = gb ? pb.neg : pb.pos;
+          Type st = cast<RankedTensorType>(arr.getType()).getElementType();
+          for (int64_t g32 = 0; g32 < vecs / 2; ++g32) {
+            Value codes = vector::BitCastOp::create(
+                bb, i8x32,
+                vector::TransferReadOp::create(
+                    bb, VectorType::get({32}, st), arr,
+                    ValueRange{blk, arith::AddIOp::create(
+                                        bb, n0, bn.index(32 * g32))},
+                    arith::ConstantOp::create(bb, bb.getFloatAttr(st, 1.0)),
+                    ArrayRef<bool>{true}));
+            for (int p = 0; p < 2; ++p)
+              sbAll[gb].push_back(decodeScales(
+                  bb, pb.format.scale,
+                  vector::ShuffleOp::create(bb, codes, codes,
+                                            p ? oddMask : evenMask)));
+          }
+        }
+        SmallVector<Value> next;
+        for (int64_t j = 0; j < vecs; ++j) {
+          Value c;
+          for (int ga = 0; ga < groupsA; ++ga)
+            for (int gb = 0; gb < groupsB; ++gb) {
+              Value sum = quadLoop.getResult(
+                  (ga * groupsB + gb) * vecs + j);
+              if (asymB && gb == 1)
+                sum = arith::SubIOp::create(bb, zeroI32, sum);
+              Value t = arith::MulFOp::create(
+                  bb,
+                  arith::MulFOp::create(
+                      bb, arith::SIToFPOp::create(bb, f32x16, sum), sa[ga]),
+                  sbAll[gb][j]);
+              c = c ? Value(arith::AddFOp::create(bb, c, t)) : t;
+            }
+          next.push_back(arith::AddFOp::create(bb, accs[j], c));
+        }
+    return next;
+  };
+
+  // Rows, then blocks, then tiles: the weights are read block row by block
+  // row (bs consecutive rows of B, a contiguous region), which the hardware
+  // prefetchers follow; the f32 accumulators of a row stay in the cache.
+  // Columns [colBase, colBase + width) of every row, written to `outInit`
+  // at column offset `outBase` + (column - colBase).
+  Type accElem = cast<RankedTensorType>(acc.getType()).getElementType();
+  auto buildRows = [&](ImplicitLocOpBuilder &b, Value colBase, int64_t width,
+                       Value outInit, Value outBase) -> Value {
+  NumericBuilder nb(b);
+  auto accRowT = RankedTensorType::get({width}, b.getF32Type());
+  Value zeroRow =
+      linalg::FillOp::create(b, ValueRange{nb.f32(0.0f)},
+                             ValueRange{tensor::EmptyOp::create(
+                                 b, accRowT, ValueRange{})})
+          .getResult(0);
   auto rowLoop = scf::ForOp::create(
-      b, nb.index(0), mSize, nb.index(1), ValueRange{out0},
+      b, nb.index(0), mSize, nb.index(1), ValueRange{outInit},
       [&](OpBuilder &ob, Location loc, Value m, ValueRange rowIter) {
         ImplicitLocOpBuilder rb(loc, ob);
         NumericBuilder rn(rb);
-        auto colLoop = scf::ForOp::create(
-            rb, rn.index(0), rn.index(nSize), rn.index(tile),
-            ValueRange{rowIter[0]},
-            [&](OpBuilder &cb0, Location cloc, Value n0, ValueRange colIter) {
-              ImplicitLocOpBuilder cb(cloc, cb0);
-              NumericBuilder cn(cb);
-              SmallVector<Value> accInit(vecs, splatF32(cb, 0.0f));
-              auto blockLoop = scf::ForOp::create(
-                  cb, cn.index(0), cn.index(nBlocks), cn.index(1), accInit,
-                  [&](OpBuilder &bb0, Location bloc, Value blk,
-                      ValueRange accs) {
-                    ImplicitLocOpBuilder bb(bloc, bb0);
-                    NumericBuilder bn(bb);
-                    // Block sums S[(ga * groupsB + gb) * vecs + j].
-                    SmallVector<Value> sInit;
-                    for (int ga = 0; ga < groupsA; ++ga) {
-                      Value start = zeroI32;
-                      if (!asymB)
-                        start = vector::BroadcastOp::create(
-                            bb, i32x16,
-                            tensor::ExtractOp::create(bb, corr[ga],
-                                                      ValueRange{m, blk}));
-                      for (int gb = 0; gb < groupsB; ++gb)
-                        for (int64_t j = 0; j < vecs; ++j)
-                          sInit.push_back(start);
-                    }
-                    Value k0 = arith::MulIOp::create(bb, blk, bn.index(bs));
-                    auto quadLoop = scf::ForOp::create(
-                        bb, bn.index(0), bn.index(quads), bn.index(unroll),
-                        sInit,
-                        [&](OpBuilder &qb0, Location qloc, Value q,
-                            ValueRange sums) {
-                          ImplicitLocOpBuilder qb(qloc, qb0);
-                          NumericBuilder qn(qb);
-                          SmallVector<Value> s(sums.begin(), sums.end());
-                          for (int64_t u = 0; u < unroll; ++u) {
-                            Value k = arith::AddIOp::create(
-                                qb, k0,
-                                arith::MulIOp::create(
-                                    qb,
-                                    arith::AddIOp::create(qb, q, qn.index(u)),
-                                    qn.index(4)));
-                            // A's four bytes k .. k+3, in every lane.
-                            SmallVector<Value> xq;
-                            for (int ga = 0; ga < groupsA; ++ga) {
-                              Value four8 = vector::TransferReadOp::create(
-                                  qb, i8x4, xs[ga], ValueRange{m, k}, padI8,
-                                  ArrayRef<bool>{true});
-                              Value word = vector::ExtractOp::create(
-                                  qb, vector::BitCastOp::create(qb, i32x1, four8),
-                                  ArrayRef<int64_t>{0});
-                              xq.push_back(vector::BitCastOp::create(
-                                  qb, i8x64,
-                                  vector::BroadcastOp::create(qb, i32x16, word)));
-                            }
-                            for (int64_t h = 0; h < halves; ++h) {
-                              Value col = arith::DivUIOp::create(
-                                  qb,
-                                  arith::AddIOp::create(qb, n0,
-                                                        qn.index(h * kHalfTile)),
-                                  qn.index(2));
-                              // dec[gb][r]: row k + r, 64 columns, decoded.
-                              SmallVector<SmallVector<Value>> dec(groupsB);
-                              for (int r = 0; r < 4; ++r) {
-                                Value row = arith::AddIOp::create(qb, k,
-                                                                  qn.index(r));
-                                Value raw = vector::TransferReadOp::create(
-                                    qb, i8x32, pb.data, ValueRange{row, col},
-                                    padI8, ArrayRef<bool>{true});
-                                Value lo =
-                                    arith::AndIOp::create(qb, raw, nibbleMask);
-                                Value hi = arith::ShRUIOp::create(qb, raw, four);
-                                Value codes = vector::ShuffleOp::create(
-                                    qb, lo, hi, nibbleMix);
-                                for (int gb = 0; gb < groupsB; ++gb)
-                                  dec[gb].push_back(X86LookupOp::create(
-                                      qb, i8x64, tables[gb], codes));
-                              }
-                              for (int gb = 0; gb < groupsB; ++gb) {
-                                auto &d = dec[gb];
-                                SmallVector<Value> pairs01 = {
-                                    vector::ShuffleOp::create(qb, d[0], d[1], byteLo),
-                                    vector::ShuffleOp::create(qb, d[0], d[1], byteHi)};
-                                SmallVector<Value> pairs23 = {
-                                    vector::ShuffleOp::create(qb, d[2], d[3], byteLo),
-                                    vector::ShuffleOp::create(qb, d[2], d[3], byteHi)};
-                                SmallVector<Value> lanes;
-                                for (int p = 0; p < 2; ++p) {
-                                  Value w01 = vector::BitCastOp::create(
-                                      qb, i16x32, pairs01[p]);
-                                  Value w23 = vector::BitCastOp::create(
-                                      qb, i16x32, pairs23[p]);
-                                  for (auto *mask : {&wordLo, &wordHi})
-                                    lanes.push_back(vector::BitCastOp::create(
-                                        qb, i8x64,
-                                        vector::ShuffleOp::create(qb, w01, w23,
-                                                                  *mask)));
-                                }
-                                for (int ga = 0; ga < groupsA; ++ga)
-                                  for (int64_t jj = 0; jj < 4; ++jj) {
-                                    Value &acc =
-                                        s[(ga * groupsB + gb) * vecs + h * 4 + jj];
-                                    acc = X86DotU8S8Op::create(
-                                        qb, i32x16, acc, lanes[jj], xq[ga]);
-                                  }
-                              }
-                            }
-                          }
-                          scf::YieldOp::create(qb, s);
-                        });
-                    // The block's terms, in the order of §6.2.
-                    SmallVector<Value> sa;
-                    for (int ga = 0; ga < groupsA; ++ga)
-                      sa.push_back(vector::BroadcastOp::create(
-                          bb, f32x16,
-                          scalarScale(bb, pa.format.scale,
-                                      ga ? pa.neg : pa.pos, m, blk)));
-                    SmallVector<Value> next;
-                    for (int64_t j = 0; j < vecs; ++j) {
-                      Value col = arith::AddIOp::create(bb, n0,
-                                                        bn.index(j * kLanes));
-                      SmallVector<Value> sb;
-                      for (int gb = 0; gb < groupsB; ++gb) {
-                        Value arr = gb ? pb.neg : pb.pos;
-                        Type st =
-                            cast<RankedTensorType>(arr.getType()).getElementType();
-                        Value codes = vector::BitCastOp::create(
-                            bb, i8x16,
-                            vector::TransferReadOp::create(
-                                bb, VectorType::get({kLanes}, st), arr,
-                                ValueRange{blk, col},
-                                arith::ConstantOp::create(
-                                    bb, bb.getFloatAttr(st, 1.0)),
-                                ArrayRef<bool>{true}));
-                        sb.push_back(decodeScales(bb, pb.format.scale, codes));
-                      }
-                      Value c;
-                      for (int ga = 0; ga < groupsA; ++ga)
-                        for (int gb = 0; gb < groupsB; ++gb) {
-                          Value sum = quadLoop.getResult(
-                              (ga * groupsB + gb) * vecs + j);
-                          if (asymB && gb == 1)
-                            sum = arith::SubIOp::create(bb, zeroI32, sum);
-                          Value s32 = arith::MulFOp::create(
-                              bb, arith::SIToFPOp::create(bb, f32x16, sum),
-                              quarter);
-                          Value t = arith::MulFOp::create(
-                              bb, arith::MulFOp::create(bb, s32, sa[ga]),
-                              sb[gb]);
-                          c = c ? Value(arith::AddFOp::create(bb, c, t)) : t;
-                        }
-                      next.push_back(arith::AddFOp::create(bb, accs[j], c));
-                    }
-                    scf::YieldOp::create(bb, next);
+        auto blockLoop = scf::ForOp::create(
+            rb, rn.index(0), rn.index(nBlocks), rn.index(1),
+            ValueRange{zeroRow},
+            [&](OpBuilder &bb0, Location bloc, Value blk, ValueRange blkIter) {
+              ImplicitLocOpBuilder bb(bloc, bb0);
+              NumericBuilder bn(bb);
+              auto tileLoop = scf::ForOp::create(
+                  bb, bn.index(0), bn.index(width), bn.index(tile),
+                  ValueRange{blkIter[0]},
+                  [&](OpBuilder &tb0, Location tloc, Value ln0,
+                      ValueRange tileIter) {
+                    ImplicitLocOpBuilder tb(tloc, tb0);
+                    NumericBuilder tn(tb);
+                    Value n0 = arith::AddIOp::create(tb, colBase, ln0);
+                    Value row = tileIter[0];
+                    SmallVector<Value> accs;
+                    for (int64_t j = 0; j < vecs; ++j)
+                      accs.push_back(vector::TransferReadOp::create(
+                          tb, f32x16, row,
+                          ValueRange{arith::AddIOp::create(
+                              tb, ln0, tn.index(j * kLanes))},
+                          tn.f32(0.0f), ArrayRef<bool>{true}));
+                    SmallVector<Value> next = emitTile(tb, m, blk, n0, accs);
+                    for (int64_t j = 0; j < vecs; ++j)
+                      row = vector::TransferWriteOp::create(
+                                tb, next[j], row,
+                                ValueRange{arith::AddIOp::create(
+                                    tb, ln0, tn.index(j * kLanes))},
+                                ArrayRef<bool>{true})
+                                .getResult();
+                    scf::YieldOp::create(tb, ValueRange{row});
                   });
-              Value outT = colIter[0];
-              for (int64_t j = 0; j < vecs; ++j) {
-                Value r = blockLoop.getResult(j);
+              scf::YieldOp::create(bb, ValueRange{tileLoop.getResult(0)});
+            });
+        Value accRow = blockLoop.getResult(0);
+        // r (times the tensor scales), plus the accumulator input, in the
+        // result type.
+        // The row's accumulators hold each 32-column group as its even
+        // columns, then its odd columns: restore the order, then apply the
+        // tensor scales and add the accumulator input, in the result type.
+        auto finLoop = scf::ForOp::create(
+            rb, rn.index(0), rn.index(width), rn.index(2 * kLanes),
+            ValueRange{rowIter[0]},
+            [&](OpBuilder &fb0, Location floc, Value lcol, ValueRange finIter) {
+              ImplicitLocOpBuilder cb(floc, fb0);
+              NumericBuilder cn(cb);
+              Value even = vector::TransferReadOp::create(
+                  cb, f32x16, accRow, ValueRange{lcol}, cn.f32(0.0f),
+                  ArrayRef<bool>{true});
+              Value odd = vector::TransferReadOp::create(
+                  cb, f32x16, accRow,
+                  ValueRange{arith::AddIOp::create(cb, lcol, cn.index(kLanes))},
+                  cn.f32(0.0f), ArrayRef<bool>{true});
+              Value o = finIter[0];
+              for (int half = 0; half < 2; ++half) {
+                Value r = vector::ShuffleOp::create(cb, even, odd,
+                                                    half ? unmixHi : unmixLo);
+                Value lc = arith::AddIOp::create(cb, lcol,
+                                                 cn.index(half * kLanes));
+                Value col = arith::AddIOp::create(cb, colBase, lc);
                 if (pa.format.tensorScale)
                   r = arith::MulFOp::create(
                       cb, r, vector::BroadcastOp::create(cb, f32x16, pa.g));
                 if (pb.format.tensorScale)
                   r = arith::MulFOp::create(
                       cb, r, vector::BroadcastOp::create(cb, f32x16, pb.g));
-                Value col = arith::AddIOp::create(cb, n0, cn.index(j * kLanes));
-                Type accElem =
-                    cast<RankedTensorType>(acc.getType()).getElementType();
                 Value init = vector::TransferReadOp::create(
                     cb, VectorType::get({kLanes}, accElem), acc,
                     ValueRange{m, col},
@@ -574,16 +643,61 @@ void MatmulLowering::run() {
                                                             nullptr, nullptr))
                             : Value(arith::ExtFOp::create(cb, resVec, fin,
                                                           nullptr));
-                outT = vector::TransferWriteOp::create(
-                           cb, fin, outT, ValueRange{m, col},
-                           ArrayRef<bool>{true})
-                           .getResult();
+                o = vector::TransferWriteOp::create(
+                        cb, fin, o,
+                        ValueRange{m, arith::AddIOp::create(cb, outBase, lc)},
+                        ArrayRef<bool>{true})
+                        .getResult();
               }
-              scf::YieldOp::create(cb, ValueRange{outT});
+              scf::YieldOp::create(cb, ValueRange{o});
             });
-        scf::YieldOp::create(rb, ValueRange{colLoop.getResult(0)});
+        scf::YieldOp::create(rb, ValueRange{finLoop.getResult(0)});
       });
-  rewriter.replaceOp(op, rowLoop.getResult(0));
+  return rowLoop.getResult(0);
+  };
+
+  Value out0 = tensor::EmptyOp::create(
+      b, rt, rt.isDynamicDim(0) ? ValueRange{mSize} : ValueRange{});
+  int64_t numTiles = nSize / tile, chunks = 1;
+  for (int64_t c = std::min<int64_t>(threads, numTiles); c >= 1; --c)
+    if (numTiles % c == 0) {
+      chunks = c;
+      break;
+    }
+  Value result;
+  if (chunks == 1) {
+    result = buildRows(b, nb.index(0), nSize, out0, nb.index(0));
+  } else {
+    // Column chunks in parallel (scf.forall; OpenMP after bufferization).
+    int64_t width = nSize / chunks;
+    auto forall = scf::ForallOp::create(
+        b, ArrayRef<OpFoldResult>{b.getIndexAttr(chunks)}, ValueRange{out0},
+        std::nullopt);
+    Block *body = forall.getBody();
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPoint(body->getTerminator());
+    Value colBase = arith::MulIOp::create(b, forall.getInductionVar(0),
+                                          nb.index(width));
+    SmallVector<Value> dyn;
+    if (rt.isDynamicDim(0))
+      dyn.push_back(mSize);
+    auto tileT = RankedTensorType::get({rt.getDimSize(0), width}, resElem);
+    Value part = buildRows(b, colBase, width,
+                           tensor::EmptyOp::create(b, tileT, dyn),
+                           nb.index(0));
+    b.setInsertionPointToStart(forall.getTerminator().getBody());
+    SmallVector<OpFoldResult> offsets = {b.getIndexAttr(0), colBase};
+    SmallVector<OpFoldResult> sizes = {
+        rt.isDynamicDim(0) ? OpFoldResult(mSize)
+                           : OpFoldResult(b.getIndexAttr(rt.getDimSize(0))),
+        b.getIndexAttr(width)};
+    SmallVector<OpFoldResult> strides(2, b.getIndexAttr(1));
+    tensor::ParallelInsertSliceOp::create(b, part,
+                                          forall.getRegionIterArgs()[0],
+                                          offsets, sizes, strides);
+    result = forall.getResult(0);
+  }
+  rewriter.replaceOp(op, result);
 }
 
 struct ConvertMXMatmulToAVX512Pass
@@ -611,7 +725,7 @@ struct ConvertMXMatmulToAVX512Pass
                    LLVM::TargetFeaturesAttr::get(
                        &getContext(),
                        SmallVector<StringRef>(features.begin(), features.end())));
-      MatmulLowering(rewriter, op).run();
+      MatmulLowering(rewriter, op, threads).run();
     }
   }
 };

@@ -1,4 +1,5 @@
 // RUN: mx-opt %s --convert-mx-matmul-to-avx512 | FileCheck %s
+// RUN: mx-opt %s --convert-mx-matmul-to-avx512=threads=3 | FileCheck %s --check-prefix=THREADS
 // RUN: mx-opt %s --convert-mx-matmul-to-avx512=report=true -o /dev/null 2>&1 | FileCheck %s --check-prefix=REPORT
 
 !qa = !mx.qtensor<?x64, #mx.format<mxfp4>, axis = 1>
@@ -10,11 +11,17 @@
 // CHECK-SAME: target_features = #llvm.target_features<["+avx512f", "+avx512bw", "+avx512vl", "+avx512vnni", "+avx512vbmi"]>
 // CHECK-NOT: mx.matmul
 // CHECK: arith.constant dense<[12, 13, 14, 15, 16, 18, 20, 24, 12, 11, 10, 9, 8, 6, 4, 0,
-// CHECK: scf.for
-// CHECK: scf.for {{.*}} step %c128
-// CHECK: scf.for
-// CHECK: scf.for
-// CHECK-COUNT-8: mx.x86.dot_u8s8 %{{.*}} : vector<64xi8> -> vector<16xi32>
+// Rows, then blocks, then 128-column tiles, then k-quads (8 per block,
+// unrolled): 8 vpdpbusd per k-quad.
+// CHECK: scf.for {{.*}} -> (tensor<?x128xf32>)
+// CHECK: scf.for {{.*}} -> (tensor<128xf32>)
+// CHECK: scf.for {{.*}} step %c128{{.*}} -> (tensor<128xf32>)
+// CHECK: scf.for {{.*}} step %c8
+// CHECK-COUNT-64: mx.x86.dot_u8s8 %{{.*}} : vector<64xi8> -> vector<16xi32>
+// CHECK-NOT: mx.x86.dot_u8s8
+// CHECK: scf.yield
+// The row is written back in column order, 2 x 16 columns per step.
+// CHECK: vector.shuffle
 // CHECK: vector.transfer_write {{.*}} : vector<16xf32>, tensor<?x128xf32>
 func.func @mxfp4(%x: tensor<?x64xf32>, %d: tensor<64x64xi8>, %s: tensor<2x128xf8E8M0FNU>, %c: tensor<?x128xf32>) -> tensor<?x128xf32> {
   %qa = mx.quantize %x : tensor<?x64xf32> -> !qa
@@ -23,8 +30,17 @@ func.func @mxfp4(%x: tensor<?x64xf32>, %d: tensor<64x64xi8>, %s: tensor<2x128xf8
   return %r : tensor<?x128xf32>
 }
 
+// threads=3 on 4 tiles of 64 columns (amxfp4): 2 chunks of 128 columns (the
+// largest count up to 3 that divides the tiles); 1 tile (mxfp4): no forall.
+// THREADS-LABEL: func.func @mxfp4
+// THREADS-NOT: scf.forall
+// THREADS-LABEL: func.func @amxfp4
+// THREADS: scf.forall (%[[C:.*]]) in (2) shared_outs(%[[O:.*]] = %{{.*}}) -> (tensor<4x128xbf16>)
+// THREADS: %[[BASE:.*]] = arith.muli %[[C]], %c64
+// THREADS: tensor.parallel_insert_slice %{{.*}} into %[[O]][0, %[[BASE]]] [4, 64] [1, 1] : tensor<4x64xbf16> into tensor<4x128xbf16>
+
 // Asymmetric x asymmetric: two tables (+ and - parts of B), four terms, a
-// 64-column tile.
+// 64-column tile (16 sums per k-quad).
 // CHECK-LABEL: func.func @amxfp4
 // CHECK: arith.constant dense<[0, 1, 2, 3, 4, 6, 8, 12, 0, 0, 0, 0, 0, 0, 0, 0,
 // CHECK: arith.constant dense<[0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 2, 3, 4, 6, 8, 12,
