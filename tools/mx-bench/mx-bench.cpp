@@ -41,6 +41,7 @@
 #include <atomic>
 #include <chrono>
 #include <cmath>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <dlfcn.h>
@@ -59,6 +60,13 @@ llvm::cl::opt<bool> smoke("smoke", llvm::cl::desc("One tiny case (tests)"));
 llvm::cl::opt<bool> json("json", llvm::cl::desc("One JSON object per line"));
 llvm::cl::opt<unsigned> reps("reps", llvm::cl::desc("Timed runs per row"),
                              llvm::cl::init(9));
+llvm::cl::list<std::string> formatsOpt(
+    "formats", llvm::cl::CommaSeparated,
+    llvm::cl::desc("Only these formats (default: mxfp4, amxfp4, nvfp4)"));
+llvm::cl::list<std::string> shapesOpt(
+    "shapes", llvm::cl::CommaSeparated,
+    llvm::cl::desc("Only these MxKxN shapes, e.g. 1x4096x14336 (default: "
+                   "the full set, or the --quick subset)"));
 llvm::cl::opt<double> coldGiB("cold-gib",
                               llvm::cl::desc("Weight bytes rotated through for "
                                              "cold runs, GiB"),
@@ -571,6 +579,39 @@ int main(int argc, char **argv) {
       cases.push_back({fm, 128, 4096, 4096, false});
       cases.push_back({fm, 512, 4096, 4096, false});
     }
+  }
+  if (!formatsOpt.empty() || !shapesOpt.empty()) {
+    std::vector<std::string> formats(formatsOpt.begin(), formatsOpt.end());
+    if (formats.empty())
+      formats = {"mxfp4", "amxfp4", "nvfp4"};
+    std::vector<Case> picked;
+    for (const std::string &fm : formats) {
+      if (!ref::getPreset(fm) ||
+          ref::getPreset(fm)->elem != ref::ElemKind::E2M1) {
+        llvm::errs() << "mx-bench: --formats takes FP4 presets (mxfp4, "
+                        "amxfp4, amxfp4-pot, nvfp4), got '"
+                     << fm << "'\n";
+        return 2;
+      }
+      if (shapesOpt.empty()) {
+        for (const Case &c : cases)
+          if (c.format == cases.front().format)
+            picked.push_back({fm, c.M, c.K, c.N, c.runF32});
+        continue;
+      }
+      for (const std::string &sh : shapesOpt) {
+        long long m = 0, k = 0, n = 0;
+        char tail = 0;
+        if (sscanf(sh.c_str(), "%lldx%lldx%lld%c", &m, &k, &n, &tail) != 3 ||
+            m < 1 || k < 1 || n < 1) {
+          llvm::errs() << "mx-bench: --shapes takes MxKxN, got '" << sh
+                       << "'\n";
+          return 2;
+        }
+        picked.push_back({fm, m, k, n, false});
+      }
+    }
+    cases = picked;
   }
   if (!json)
     llvm::outs() << "format       M      K      N th mem  impl         median"

@@ -51,7 +51,7 @@ def ConvertMXMatmulToAVX512Pass : Pass<"convert-mx-matmul-to-avx512"> {
     packed along N, as `mx.pack` or `mx.quantize` leaves them), so
     pre-quantized weights need no repacking. Per k-quad the kernel loads
     four rows of packed codes, splits the nibbles, decodes them with a byte
-    table lookup (`vpshufb`) to small unsigned integers (2·|v| or 2·v + 12),
+    table lookup (`vpermb`) to small unsigned integers (2·|v| or 2·v + 12),
     interleaves the four rows into 32-bit lanes (two-source byte and word
     shuffles) and multiplies them with the activation codes (2·v, signed,
     split into their positive and negative parts for asymmetric formats) in
@@ -61,7 +61,7 @@ def ConvertMXMatmulToAVX512Pass : Pass<"convert-mx-matmul-to-avx512"> {
     terms are then formed and added in f32 in the order of §6.2, one output
     column per vector lane, so the result is the same bit for bit.
 
-    The generated code uses `llvm.x86.avx512.pshuf.b.512` and
+    The generated code uses `llvm.x86.avx512.permvar.qi.512` and
     `llvm.x86.avx512.vpdpbusd.512`, and every function that contains a
     rewritten matmul gets the `target_features` it needs: run it only on
     CPUs that have them (`mx-lower-to-llvm` selects this pass with
@@ -82,8 +82,10 @@ def ConvertMXMatmulToAVX512Pass : Pass<"convert-mx-matmul-to-avx512"> {
   ];
   let dependentDialects = [
     "::mlir::arith::ArithDialect",
+    "::mlir::bufferization::BufferizationDialect",
     "::mlir::linalg::LinalgDialect",
     "::mlir::LLVM::LLVMDialect",
+    "::mlir::memref::MemRefDialect",
     "::mlir::scf::SCFDialect",
     "::mlir::tensor::TensorDialect",
     "::mlir::vector::VectorDialect"
@@ -93,7 +95,7 @@ def ConvertMXMatmulToAVX512Pass : Pass<"convert-mx-matmul-to-avx512"> {
 def ConvertMXX86ToLLVMPass : Pass<"convert-mx-x86-to-llvm"> {
   let summary = "Lower mx.x86.* kernel primitives to LLVM x86 intrinsics";
   let description = [{
-    Replaces `mx.x86.lookup` by `llvm.x86.avx512.pshuf.b.512` and
+    Replaces `mx.x86.lookup` by `llvm.x86.avx512.permvar.qi.512` and
     `mx.x86.dot_u8s8` by `llvm.x86.avx512.vpdpbusd.512`
     (`llvm.call_intrinsic`). `mx-lower-to-llvm` runs it after
     bufferization and deallocation, which do not accept the (effect-less

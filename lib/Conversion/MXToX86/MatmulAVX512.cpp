@@ -11,7 +11,7 @@
 // block is an integer in units of 1/4 that a 32-bit lane holds. The kernel
 // forms S with vpdpbusd (u8 x s8, four products per 32-bit lane):
 //
-//   * B's codes are decoded with a vpshufb table to unsigned bytes: 2v + 12
+//   * B's codes are decoded with a vpermb table to unsigned bytes: 2v + 12
 //     for a symmetric B (the bias is removed by starting each block sum at
 //     -12 * sum(2a) of the block, computed once per row of A), or, for an
 //     asymmetric B, 2·max(v, 0) and 2·max(-v, 0) (its + and - groups; the
@@ -35,6 +35,8 @@
 #include "mx/Dialect/MX/IR/MXOps.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Bufferization/IR/Bufferization.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/LLVMIR/LLVMAttrs.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
@@ -117,8 +119,8 @@ Value splatF32(ImplicitLocOpBuilder &b, float v) {
       b, DenseElementsAttr::get(t, b.getF32FloatAttr(v)));
 }
 
-/// A 64-byte vpshufb table: `entries` (16 bytes) repeated in every 128-bit
-/// lane.
+/// A 64-entry lookup table: `entries` (16 bytes) repeated four times, so
+/// that only the low nibble of an index matters.
 Value byteTable(ImplicitLocOpBuilder &b, ArrayRef<int8_t> entries) {
   SmallVector<int8_t> bytes;
   for (int lane = 0; lane < 4; ++lane)
@@ -373,7 +375,7 @@ void MatmulLowering::run() {
   auto i32x1 = VectorType::get({1}, b.getI32Type());
   auto f32x16 = VectorType::get({kLanes}, b.getF32Type());
   auto resVec = VectorType::get({kLanes}, resElem);
-  Value nibbleMask64 = splat(b, i8x64, 0x0F), four64 = splat(b, i8x64, 4);
+  Value four16 = splat(b, i16x32, 4);
   Value zeroI32 = splat(b, i32x16, 0);
   Value padI8 = arith::ConstantOp::create(b, b.getI8IntegerAttr(0));
   SmallVector<int64_t> byteMix = interleaveMask(32, 0, 32);
@@ -388,9 +390,33 @@ void MatmulLowering::run() {
 
   // One tile (columns n0 .. n0 + tile) of one block of row m: the block's
   // terms added to the column accumulators `accs`.
+  // The weight codes as a buffer, for software prefetches only.
+  auto dataT = cast<RankedTensorType>(pb.data.getType());
+  Value dataBuf = bufferization::ToBufferOp::create(
+      b,
+      MemRefType::get(dataT.getShape(), dataT.getElementType(),
+                      StridedLayoutAttr::get(
+                          b.getContext(), ShapedType::kDynamic,
+                          {ShapedType::kDynamic, ShapedType::kDynamic})),
+      pb.data, /*read_only=*/true);
   auto emitTile = [&](ImplicitLocOpBuilder &bb, Value m, Value blk, Value n0,
                       ArrayRef<Value> accs) -> SmallVector<Value> {
     NumericBuilder bn(bb);
+    {
+      // Prefetch (into L2) this tile's lines of the next block row.
+      Value next = arith::MulIOp::create(
+          bb, arith::AddIOp::create(bb, blk, bn.index(1)), bn.index(bs));
+      Value colB = arith::DivUIOp::create(bb, n0, bn.index(2));
+      for (int64_t r = 0; r < bs; ++r) {
+        Value row = arith::MinUIOp::create(
+            bb, arith::AddIOp::create(bb, next, bn.index(r)),
+            bn.index(kSize - 1));
+        // A tile is at most 128 columns: 64 bytes, one cache line.
+        memref::PrefetchOp::create(bb, dataBuf, ValueRange{row, colB},
+                                   /*isWrite=*/false, /*localityHint=*/2,
+                                   /*isDataCache=*/true);
+      }
+    }
         // Block sums S[(ga * groupsB + gb) * vecs + j].
         SmallVector<Value> sInit;
         for (int ga = 0; ga < groupsA; ++ga) {
@@ -463,11 +489,18 @@ void MatmulLowering::run() {
                                                   q ? wordHi : wordLo));
                     for (int p = 0; p < 2; ++p) {
                       // Parity p: the even (low nibble) or odd columns.
+                      // The lookup uses the low nibble of each byte (its
+                      // table repeats every 16 entries): no masking. The
+                      // 16-bit shift brings the high nibbles down.
                       Value codes =
-                          p ? arith::AndIOp::create(
-                                  qb, arith::ShRUIOp::create(qb, quad, four64),
-                                  nibbleMask64)
-                            : arith::AndIOp::create(qb, quad, nibbleMask64);
+                          p ? vector::BitCastOp::create(
+                                  qb, i8x64,
+                                  arith::ShRUIOp::create(
+                                      qb,
+                                      vector::BitCastOp::create(qb, i16x32,
+                                                                quad),
+                                      four16))
+                            : quad;
                       int64_t v = h * 4 + q * 2 + p;
                       for (int gb = 0; gb < groupsB; ++gb) {
                         Value dec =
@@ -738,7 +771,7 @@ struct ConvertMXX86ToLLVMPass
     getOperation()->walk([&](Operation *op) {
       StringRef name;
       if (isa<X86LookupOp>(op))
-        name = "llvm.x86.avx512.pshuf.b.512";
+        name = "llvm.x86.avx512.permvar.qi.512";
       else if (isa<X86DotU8S8Op>(op))
         name = "llvm.x86.avx512.vpdpbusd.512";
       else

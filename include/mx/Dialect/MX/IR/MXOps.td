@@ -264,14 +264,15 @@ def MX_UnpackOp : MX_Op<"unpack", [Pure, AttrSizedResultSegments]> {
 
 def MX_X86LookupOp : MX_Op<"x86.lookup", [Pure,
     AllTypesMatch<["table", "indices", "result"]>]> {
-  let summary = "Byte table lookup in every 128-bit lane (AVX-512 vpshufb)";
+  let summary = "64-entry byte table lookup (AVX-512 VBMI vpermb)";
   let description = [{
-    For every byte i of `indices`: result[i] = 0 if bit 7 of indices[i] is
-    set, else table[16 * (i / 16) + (indices[i] & 15)]. It is the
-    instruction `vpshufb` (AVX-512 BW), a primitive of the FP4 kernels of
-    `convert-mx-matmul-to-avx512`, kept as a side-effect-free op so that the
-    tensor-level and buffer-level passes see through it. `mx-lower-to-llvm`
-    turns it into `llvm.x86.avx512.pshuf.b.512`.
+    For every byte i: result[i] = table[indices[i] & 63]; the two high bits
+    of an index are ignored. It is the instruction `vpermb` (AVX-512 VBMI),
+    a primitive of the FP4 kernels of `convert-mx-matmul-to-avx512` (with a
+    16-entry table repeated four times, the low nibble of a byte selects its
+    entry whatever the high bits hold). It is a side-effect-free op so that
+    the tensor-level and buffer-level passes see through it;
+    `mx-lower-to-llvm` turns it into `llvm.x86.avx512.permvar.qi.512`.
 
     ```mlir
     %codes = mx.x86.lookup %table, %idx : vector<64xi8>
