@@ -173,8 +173,10 @@ bool compile(MLIRContext &ctx, const std::string &src, const char *name,
   mlir::mx::MXLowerToLLVMOptions lower;
   lower.cpuThreads = threads;
   mlir::mx::buildMXLowerToLLVMPipeline(pm, lower);
-  if (failed(pm.run(*module)))
+  if (failed(pm.run(*module))) {
+    llvm::errs() << "mx-bench: the mx-lower-to-llvm pipeline failed\n";
     return false;
+  }
   ExecutionEngineOptions opts;
   SmallVector<StringRef> libs;
   if (threads > 1 && kLibOmp)
@@ -193,7 +195,8 @@ bool compile(MLIRContext &ctx, const std::string &src, const char *name,
   k.engine = std::move(*e);
   auto sym = k.engine->lookup(std::string("_mlir_ciface_") + name);
   if (!sym) {
-    llvm::consumeError(sym.takeError());
+    llvm::errs() << "mx-bench: JIT lookup failed: "
+                 << llvm::toString(sym.takeError()) << "\n";
     return false;
   }
   k.fn = *sym;

@@ -340,8 +340,12 @@ void MatmulLowering::run() {
   const bool asymA = pa.format.asymmetric, asymB = pb.format.asymmetric;
   const int groupsA = asymA ? 2 : 1, groupsB = asymB ? 2 : 1;
   const int terms = groupsA * groupsB;
-  const int64_t tile = (terms <= 2 && nSize % 128 == 0) ? 128 : 64;
-  const int64_t halves = tile / kHalfTile, vecs = tile / kLanes;
+  // Two loop nests: rows in groups of `rowsR` (the decoded weights of a
+  // k-quad feed that many rows), then the remaining rows one by one. Each
+  // keeps rows x terms x (tile / 16) block sums (at most 16) in registers.
+  const int64_t rowsR = terms == 1 ? 4 : terms == 2 ? 2 : 1;
+  const int64_t tileR = 64;
+  const int64_t tile1 = (terms <= 2 && nSize % 128 == 0) ? 128 : 64;
   const int64_t quads = bs / 4;
   int64_t unroll = 1;
   for (int64_t d = std::min<int64_t>(quads, 8); d >= 1; --d)
@@ -388,8 +392,6 @@ void MatmulLowering::run() {
   SmallVector<int64_t> wordLo = interleaveMask(32, 0, 16),
                        wordHi = interleaveMask(32, 16, 16);
 
-  // One tile (columns n0 .. n0 + tile) of one block of row m: the block's
-  // terms added to the column accumulators `accs`.
   // The weight codes as a buffer, for software prefetches only.
   auto dataT = cast<RankedTensorType>(pb.data.getType());
   Value dataBuf = bufferization::ToBufferOp::create(
@@ -399,9 +401,20 @@ void MatmulLowering::run() {
                           b.getContext(), ShapedType::kDynamic,
                           {ShapedType::kDynamic, ShapedType::kDynamic})),
       pb.data, /*read_only=*/true);
-  auto emitTile = [&](ImplicitLocOpBuilder &bb, Value m, Value blk, Value n0,
+  Type accElem = cast<RankedTensorType>(acc.getType()).getElementType();
+
+  // One tile (columns n0 .. n0 + tile) of one block for the rows `ms`: the
+  // block's terms added to the column accumulators `accs` (row r's vector j
+  // at r * (tile / 16) + j).
+  auto emitTile = [&](ImplicitLocOpBuilder &bb, ArrayRef<Value> ms, Value blk,
+                      Value n0, int64_t tile,
                       ArrayRef<Value> accs) -> SmallVector<Value> {
     NumericBuilder bn(bb);
+    const int64_t rows = ms.size(), halves = tile / kHalfTile,
+                  vecs = tile / kLanes;
+    auto sIndex = [&](int64_t r, int ga, int gb, int64_t v) {
+      return ((r * groupsA + ga) * groupsB + gb) * vecs + v;
+    };
     {
       // Prefetch (into L2) this tile's lines of the next block row.
       Value next = arith::MulIOp::create(
@@ -417,283 +430,313 @@ void MatmulLowering::run() {
                                    /*isDataCache=*/true);
       }
     }
-        // Block sums S[(ga * groupsB + gb) * vecs + j].
-        SmallVector<Value> sInit;
-        for (int ga = 0; ga < groupsA; ++ga) {
-          Value start = zeroI32;
-          if (!asymB)
-            start = vector::BroadcastOp::create(
-                bb, i32x16,
-                tensor::ExtractOp::create(bb, corr[ga],
-                                          ValueRange{m, blk}));
-          for (int gb = 0; gb < groupsB; ++gb)
-            for (int64_t j = 0; j < vecs; ++j)
-              sInit.push_back(start);
-        }
-        Value k0 = arith::MulIOp::create(bb, blk, bn.index(bs));
-        auto quadLoop = scf::ForOp::create(
-            bb, bn.index(0), bn.index(quads), bn.index(unroll),
-            sInit,
-            [&](OpBuilder &qb0, Location qloc, Value q,
-                ValueRange sums) {
-              ImplicitLocOpBuilder qb(qloc, qb0);
-              NumericBuilder qn(qb);
-              SmallVector<Value> s(sums.begin(), sums.end());
-              for (int64_t u = 0; u < unroll; ++u) {
-                Value k = arith::AddIOp::create(
-                    qb, k0,
-                    arith::MulIOp::create(
-                        qb,
-                        arith::AddIOp::create(qb, q, qn.index(u)),
-                        qn.index(4)));
-                // A's four bytes k .. k+3, in every lane.
-                SmallVector<Value> xq;
-                for (int ga = 0; ga < groupsA; ++ga) {
-                  Value four8 = vector::TransferReadOp::create(
-                      qb, i8x4, xs[ga], ValueRange{m, k}, padI8,
-                      ArrayRef<bool>{true});
-                  Value word = vector::ExtractOp::create(
-                      qb, vector::BitCastOp::create(qb, i32x1, four8),
-                      ArrayRef<int64_t>{0});
-                  xq.push_back(vector::BitCastOp::create(
-                      qb, i8x64,
-                      vector::BroadcastOp::create(qb, i32x16, word)));
-                }
-                for (int64_t h = 0; h < halves; ++h) {
-                  Value col = arith::DivUIOp::create(
-                      qb,
-                      arith::AddIOp::create(qb, n0,
-                                            qn.index(h * kHalfTile)),
-                      qn.index(2));
-                  // Rows k .. k+3, 32 packed bytes (64 columns) each.
-                  SmallVector<Value> raw;
-                  for (int r = 0; r < 4; ++r)
-                    raw.push_back(vector::TransferReadOp::create(
-                        qb, i8x32, pb.data,
-                        ValueRange{arith::AddIOp::create(qb, k, qn.index(r)),
-                                   col},
-                        padI8, ArrayRef<bool>{true}));
-                  // Interleave the packed bytes of the four rows: dword j
-                  // of quad[q] holds byte 16q + j of rows k .. k+3, i.e.
-                  // columns 32q + 2j (low nibbles) and 32q + 2j + 1 (high).
-                  Value w01 = vector::BitCastOp::create(
-                      qb, i16x32,
-                      vector::ShuffleOp::create(qb, raw[0], raw[1], byteMix));
-                  Value w23 = vector::BitCastOp::create(
-                      qb, i16x32,
-                      vector::ShuffleOp::create(qb, raw[2], raw[3], byteMix));
-                  for (int q = 0; q < 2; ++q) {
-                    Value quad = vector::BitCastOp::create(
-                        qb, i8x64,
-                        vector::ShuffleOp::create(qb, w01, w23,
-                                                  q ? wordHi : wordLo));
-                    for (int p = 0; p < 2; ++p) {
-                      // Parity p: the even (low nibble) or odd columns.
-                      // The lookup uses the low nibble of each byte (its
-                      // table repeats every 16 entries): no masking. The
-                      // 16-bit shift brings the high nibbles down.
-                      Value codes =
-                          p ? vector::BitCastOp::create(
-                                  qb, i8x64,
-                                  arith::ShRUIOp::create(
-                                      qb,
-                                      vector::BitCastOp::create(qb, i16x32,
-                                                                quad),
-                                      four16))
-                            : quad;
-                      int64_t v = h * 4 + q * 2 + p;
-                      for (int gb = 0; gb < groupsB; ++gb) {
-                        Value dec =
-                            X86LookupOp::create(qb, i8x64, tables[gb], codes);
-                        for (int ga = 0; ga < groupsA; ++ga) {
-                          Value &acc = s[(ga * groupsB + gb) * vecs + v];
-                          acc = X86DotU8S8Op::create(qb, i32x16, acc, dec,
-                                                     xq[ga]);
-                        }
+    SmallVector<Value> sInit;
+    for (int64_t r = 0; r < rows; ++r)
+      for (int ga = 0; ga < groupsA; ++ga) {
+        Value start = zeroI32;
+        if (!asymB)
+          start = vector::BroadcastOp::create(
+              bb, i32x16,
+              tensor::ExtractOp::create(bb, corr[ga], ValueRange{ms[r], blk}));
+        for (int gb = 0; gb < groupsB; ++gb)
+          for (int64_t j = 0; j < vecs; ++j)
+            sInit.push_back(start);
+      }
+    Value k0 = arith::MulIOp::create(bb, blk, bn.index(bs));
+    auto quadLoop = scf::ForOp::create(
+        bb, bn.index(0), bn.index(quads), bn.index(unroll), sInit,
+        [&](OpBuilder &qb0, Location qloc, Value q, ValueRange sums) {
+          ImplicitLocOpBuilder qb(qloc, qb0);
+          NumericBuilder qn(qb);
+          SmallVector<Value> s(sums.begin(), sums.end());
+          for (int64_t u = 0; u < unroll; ++u) {
+            Value k = arith::AddIOp::create(
+                qb, k0,
+                arith::MulIOp::create(
+                    qb, arith::AddIOp::create(qb, q, qn.index(u)),
+                    qn.index(4)));
+            // A's four bytes k .. k+3 of every row and group, in every lane.
+            SmallVector<Value> xq;
+            for (int64_t r = 0; r < rows; ++r)
+              for (int ga = 0; ga < groupsA; ++ga) {
+                Value four8 = vector::TransferReadOp::create(
+                    qb, i8x4, xs[ga], ValueRange{ms[r], k}, padI8,
+                    ArrayRef<bool>{true});
+                Value word = vector::ExtractOp::create(
+                    qb, vector::BitCastOp::create(qb, i32x1, four8),
+                    ArrayRef<int64_t>{0});
+                xq.push_back(vector::BitCastOp::create(
+                    qb, i8x64, vector::BroadcastOp::create(qb, i32x16, word)));
+              }
+            for (int64_t h = 0; h < halves; ++h) {
+              Value col = arith::DivUIOp::create(
+                  qb, arith::AddIOp::create(qb, n0, qn.index(h * kHalfTile)),
+                  qn.index(2));
+              // Rows k .. k+3 of B, 32 packed bytes (64 columns) each.
+              SmallVector<Value> raw;
+              for (int r = 0; r < 4; ++r)
+                raw.push_back(vector::TransferReadOp::create(
+                    qb, i8x32, pb.data,
+                    ValueRange{arith::AddIOp::create(qb, k, qn.index(r)), col},
+                    padI8, ArrayRef<bool>{true}));
+              // Interleave the packed bytes of the four rows: dword j of
+              // quad[q] holds byte 16q + j of rows k .. k+3, i.e. columns
+              // 32q + 2j (low nibbles) and 32q + 2j + 1 (high nibbles).
+              Value w01 = vector::BitCastOp::create(
+                  qb, i16x32,
+                  vector::ShuffleOp::create(qb, raw[0], raw[1], byteMix));
+              Value w23 = vector::BitCastOp::create(
+                  qb, i16x32,
+                  vector::ShuffleOp::create(qb, raw[2], raw[3], byteMix));
+              for (int q = 0; q < 2; ++q) {
+                Value quad = vector::BitCastOp::create(
+                    qb, i8x64,
+                    vector::ShuffleOp::create(qb, w01, w23,
+                                              q ? wordHi : wordLo));
+                for (int p = 0; p < 2; ++p) {
+                  // Parity p: the even (low nibble) or odd columns. The
+                  // lookup uses the low nibble of each byte (its table
+                  // repeats every 16 entries): no masking; the 16-bit shift
+                  // brings the high nibbles down.
+                  Value codes =
+                      p ? vector::BitCastOp::create(
+                              qb, i8x64,
+                              arith::ShRUIOp::create(
+                                  qb,
+                                  vector::BitCastOp::create(qb, i16x32, quad),
+                                  four16))
+                        : quad;
+                  int64_t v = h * 4 + q * 2 + p;
+                  for (int gb = 0; gb < groupsB; ++gb) {
+                    Value dec =
+                        X86LookupOp::create(qb, i8x64, tables[gb], codes);
+                    for (int64_t r = 0; r < rows; ++r)
+                      for (int ga = 0; ga < groupsA; ++ga) {
+                        Value &sum = s[sIndex(r, ga, gb, v)];
+                        sum = X86DotU8S8Op::create(qb, i32x16, sum, dec,
+                                                   xq[r * groupsA + ga]);
                       }
-                    }
                   }
                 }
               }
-              scf::YieldOp::create(qb, s);
-            });
-        // The block's terms, in the order of §6.2.
-        // fp32(fp32(S/4) * sa) = fp32(S * (sa/4)): S/4 and sa/4 are exact
-        // (|S| < 2^24; every scale value is at least 2^-127), so both are
-        // the single rounding of S * sa / 4.
-        SmallVector<Value> sa;
-        for (int ga = 0; ga < groupsA; ++ga)
-          sa.push_back(vector::BroadcastOp::create(
-              bb, f32x16,
-              arith::MulFOp::create(
-                  bb,
-                  scalarScale(bb, pa.format.scale, ga ? pa.neg : pa.pos, m,
-                              blk),
-                  bn.f32(0.25f))));
-        // B's scales of the tile, split by column parity like the sums.
-        SmallVector<SmallVector<Value>> sbAll(groupsB);
-        for (int gb = 0; gb < groupsB; ++gb) {
-          Value arr = gb ? pb.neg : pb.pos;
-          Type st = cast<RankedTensorType>(arr.getType()).getElementType();
-          for (int64_t g32 = 0; g32 < vecs / 2; ++g32) {
-            Value codes = vector::BitCastOp::create(
-                bb, i8x32,
-                vector::TransferReadOp::create(
-                    bb, VectorType::get({32}, st), arr,
-                    ValueRange{blk, arith::AddIOp::create(
-                                        bb, n0, bn.index(32 * g32))},
-                    arith::ConstantOp::create(bb, bb.getFloatAttr(st, 1.0)),
-                    ArrayRef<bool>{true}));
-            for (int p = 0; p < 2; ++p)
-              sbAll[gb].push_back(decodeScales(
-                  bb, pb.format.scale,
-                  vector::ShuffleOp::create(bb, codes, codes,
-                                            p ? oddMask : evenMask)));
-          }
-        }
-        SmallVector<Value> next;
-        for (int64_t j = 0; j < vecs; ++j) {
-          Value c;
-          for (int ga = 0; ga < groupsA; ++ga)
-            for (int gb = 0; gb < groupsB; ++gb) {
-              Value sum = quadLoop.getResult(
-                  (ga * groupsB + gb) * vecs + j);
-              if (asymB && gb == 1)
-                sum = arith::SubIOp::create(bb, zeroI32, sum);
-              Value t = arith::MulFOp::create(
-                  bb,
-                  arith::MulFOp::create(
-                      bb, arith::SIToFPOp::create(bb, f32x16, sum), sa[ga]),
-                  sbAll[gb][j]);
-              c = c ? Value(arith::AddFOp::create(bb, c, t)) : t;
             }
-          next.push_back(arith::AddFOp::create(bb, accs[j], c));
-        }
+          }
+          scf::YieldOp::create(qb, s);
+        });
+    // B's scales of the tile, split by column parity like the sums.
+    SmallVector<SmallVector<Value>> sbAll(groupsB);
+    for (int gb = 0; gb < groupsB; ++gb) {
+      Value arr = gb ? pb.neg : pb.pos;
+      Type st = cast<RankedTensorType>(arr.getType()).getElementType();
+      for (int64_t g32 = 0; g32 < vecs / 2; ++g32) {
+        Value codes = vector::BitCastOp::create(
+            bb, i8x32,
+            vector::TransferReadOp::create(
+                bb, VectorType::get({32}, st), arr,
+                ValueRange{blk,
+                           arith::AddIOp::create(bb, n0, bn.index(32 * g32))},
+                arith::ConstantOp::create(bb, bb.getFloatAttr(st, 1.0)),
+                ArrayRef<bool>{true}));
+        for (int p = 0; p < 2; ++p)
+          sbAll[gb].push_back(decodeScales(
+              bb, pb.format.scale,
+              vector::ShuffleOp::create(bb, codes, codes,
+                                        p ? oddMask : evenMask)));
+      }
+    }
+    // The block's terms, in the order of §6.2. fp32(fp32(S/4) * sa) is
+    // computed as fp32(S * (sa/4)): S/4 and sa/4 are exact (|S| < 2^24,
+    // every scale value is at least 2^-127), so both are the single rounding
+    // of S * sa / 4.
+    SmallVector<Value> next;
+    for (int64_t r = 0; r < rows; ++r) {
+      SmallVector<Value> sa;
+      for (int ga = 0; ga < groupsA; ++ga)
+        sa.push_back(vector::BroadcastOp::create(
+            bb, f32x16,
+            arith::MulFOp::create(bb,
+                                  scalarScale(bb, pa.format.scale,
+                                              ga ? pa.neg : pa.pos, ms[r],
+                                              blk),
+                                  bn.f32(0.25f))));
+      for (int64_t j = 0; j < vecs; ++j) {
+        Value c;
+        for (int ga = 0; ga < groupsA; ++ga)
+          for (int gb = 0; gb < groupsB; ++gb) {
+            Value sum = quadLoop.getResult(sIndex(r, ga, gb, j));
+            if (asymB && gb == 1)
+              sum = arith::SubIOp::create(bb, zeroI32, sum);
+            Value t = arith::MulFOp::create(
+                bb,
+                arith::MulFOp::create(
+                    bb, arith::SIToFPOp::create(bb, f32x16, sum), sa[ga]),
+                sbAll[gb][j]);
+            c = c ? Value(arith::AddFOp::create(bb, c, t)) : t;
+          }
+        next.push_back(arith::AddFOp::create(bb, accs[r * vecs + j], c));
+      }
+    }
     return next;
   };
 
-  // Rows, then blocks, then tiles: the weights are read block row by block
-  // row (bs consecutive rows of B, a contiguous region), which the hardware
-  // prefetchers follow; the f32 accumulators of a row stay in the cache.
-  // Columns [colBase, colBase + width) of every row, written to `outInit`
-  // at column offset `outBase` + (column - colBase).
-  Type accElem = cast<RankedTensorType>(acc.getType()).getElementType();
+  // Rows [lo, hi) in groups of `rows`, columns [colBase, colBase + width) in
+  // tiles of `tile`, written to `outIn` at column outBase + (n - colBase).
+  // Per group of rows: blocks, then tiles, then k-quads: the weights are read
+  // block row by block row (bs consecutive rows of B, a contiguous region),
+  // and the rows' f32 accumulators stay in the cache.
+  auto buildRowLoop = [&](ImplicitLocOpBuilder &b, Value lo, Value hi,
+                          int64_t rows, int64_t tile, Value colBase,
+                          int64_t width, Value outIn, Value outBase) -> Value {
+    NumericBuilder nb(b);
+    const int64_t vecs = tile / kLanes;
+    auto accRowsT = RankedTensorType::get({rows, width}, b.getF32Type());
+    Value zeroRows =
+        linalg::FillOp::create(b, ValueRange{nb.f32(0.0f)},
+                               ValueRange{tensor::EmptyOp::create(
+                                   b, accRowsT, ValueRange{})})
+            .getResult(0);
+    auto rowLoop = scf::ForOp::create(
+        b, lo, hi, nb.index(rows), ValueRange{outIn},
+        [&](OpBuilder &ob, Location loc, Value m0, ValueRange rowIter) {
+          ImplicitLocOpBuilder rb(loc, ob);
+          NumericBuilder rn(rb);
+          SmallVector<Value> ms;
+          for (int64_t r = 0; r < rows; ++r)
+            ms.push_back(arith::AddIOp::create(rb, m0, rn.index(r)));
+          auto blockLoop = scf::ForOp::create(
+              rb, rn.index(0), rn.index(nBlocks), rn.index(1),
+              ValueRange{zeroRows},
+              [&](OpBuilder &bb0, Location bloc, Value blk,
+                  ValueRange blkIter) {
+                ImplicitLocOpBuilder bb(bloc, bb0);
+                NumericBuilder bn(bb);
+                auto tileLoop = scf::ForOp::create(
+                    bb, bn.index(0), bn.index(width), bn.index(tile),
+                    ValueRange{blkIter[0]},
+                    [&](OpBuilder &tb0, Location tloc, Value ln0,
+                        ValueRange tileIter) {
+                      ImplicitLocOpBuilder tb(tloc, tb0);
+                      NumericBuilder tn(tb);
+                      Value n0 = arith::AddIOp::create(tb, colBase, ln0);
+                      Value accT = tileIter[0];
+                      SmallVector<Value> accs;
+                      for (int64_t r = 0; r < rows; ++r)
+                        for (int64_t j = 0; j < vecs; ++j)
+                          accs.push_back(vector::TransferReadOp::create(
+                              tb, f32x16, accT,
+                              ValueRange{tn.index(r),
+                                         arith::AddIOp::create(
+                                             tb, ln0, tn.index(j * kLanes))},
+                              tn.f32(0.0f), ArrayRef<bool>{true}));
+                      SmallVector<Value> next =
+                          emitTile(tb, ms, blk, n0, tile, accs);
+                      for (int64_t r = 0; r < rows; ++r)
+                        for (int64_t j = 0; j < vecs; ++j)
+                          accT = vector::TransferWriteOp::create(
+                                     tb, next[r * vecs + j], accT,
+                                     ValueRange{tn.index(r),
+                                                arith::AddIOp::create(
+                                                    tb, ln0,
+                                                    tn.index(j * kLanes))},
+                                     ArrayRef<bool>{true})
+                                     .getResult();
+                      scf::YieldOp::create(tb, ValueRange{accT});
+                    });
+                scf::YieldOp::create(bb, ValueRange{tileLoop.getResult(0)});
+              });
+          Value accRows = blockLoop.getResult(0);
+          // Each 32-column group of the accumulators holds its even columns,
+          // then its odd columns: restore the order, apply the tensor scales
+          // and add the accumulator input, in the result type.
+          Value o = rowIter[0];
+          for (int64_t r = 0; r < rows; ++r) {
+            auto finLoop = scf::ForOp::create(
+                rb, rn.index(0), rn.index(width), rn.index(2 * kLanes),
+                ValueRange{o},
+                [&](OpBuilder &fb0, Location floc, Value lcol,
+                    ValueRange finIter) {
+                  ImplicitLocOpBuilder cb(floc, fb0);
+                  NumericBuilder cn(cb);
+                  Value even = vector::TransferReadOp::create(
+                      cb, f32x16, accRows, ValueRange{cn.index(r), lcol},
+                      cn.f32(0.0f), ArrayRef<bool>{true});
+                  Value odd = vector::TransferReadOp::create(
+                      cb, f32x16, accRows,
+                      ValueRange{cn.index(r), arith::AddIOp::create(
+                                                  cb, lcol, cn.index(kLanes))},
+                      cn.f32(0.0f), ArrayRef<bool>{true});
+                  Value out = finIter[0];
+                  for (int half = 0; half < 2; ++half) {
+                    Value v = vector::ShuffleOp::create(
+                        cb, even, odd, half ? unmixHi : unmixLo);
+                    Value lc = arith::AddIOp::create(cb, lcol,
+                                                     cn.index(half * kLanes));
+                    Value col = arith::AddIOp::create(cb, colBase, lc);
+                    if (pa.format.tensorScale)
+                      v = arith::MulFOp::create(
+                          cb, v, vector::BroadcastOp::create(cb, f32x16, pa.g));
+                    if (pb.format.tensorScale)
+                      v = arith::MulFOp::create(
+                          cb, v, vector::BroadcastOp::create(cb, f32x16, pb.g));
+                    Value init = vector::TransferReadOp::create(
+                        cb, VectorType::get({kLanes}, accElem), acc,
+                        ValueRange{ms[r], col},
+                        arith::ConstantOp::create(cb, cb.getZeroAttr(accElem)),
+                        ArrayRef<bool>{true});
+                    if (accElem != cb.getF32Type())
+                      init = cast<FloatType>(accElem).getWidth() < 32
+                                 ? Value(arith::ExtFOp::create(cb, f32x16, init,
+                                                               nullptr))
+                                 : Value(arith::TruncFOp::create(
+                                       cb, f32x16, init, nullptr, nullptr));
+                    Value fin = arith::AddFOp::create(cb, init, v);
+                    if (resElem != cb.getF32Type())
+                      fin = cast<FloatType>(resElem).getWidth() < 32
+                                ? Value(arith::TruncFOp::create(
+                                      cb, resVec, fin, nullptr, nullptr))
+                                : Value(arith::ExtFOp::create(cb, resVec, fin,
+                                                              nullptr));
+                    out = vector::TransferWriteOp::create(
+                              cb, fin, out,
+                              ValueRange{ms[r], arith::AddIOp::create(
+                                                    cb, outBase, lc)},
+                              ArrayRef<bool>{true})
+                              .getResult();
+                  }
+                  scf::YieldOp::create(cb, ValueRange{out});
+                });
+            o = finLoop.getResult(0);
+          }
+          scf::YieldOp::create(rb, ValueRange{o});
+        });
+    return rowLoop.getResult(0);
+  };
+
+  // All rows of columns [colBase, colBase + width).
   auto buildRows = [&](ImplicitLocOpBuilder &b, Value colBase, int64_t width,
                        Value outInit, Value outBase) -> Value {
-  NumericBuilder nb(b);
-  auto accRowT = RankedTensorType::get({width}, b.getF32Type());
-  Value zeroRow =
-      linalg::FillOp::create(b, ValueRange{nb.f32(0.0f)},
-                             ValueRange{tensor::EmptyOp::create(
-                                 b, accRowT, ValueRange{})})
-          .getResult(0);
-  auto rowLoop = scf::ForOp::create(
-      b, nb.index(0), mSize, nb.index(1), ValueRange{outInit},
-      [&](OpBuilder &ob, Location loc, Value m, ValueRange rowIter) {
-        ImplicitLocOpBuilder rb(loc, ob);
-        NumericBuilder rn(rb);
-        auto blockLoop = scf::ForOp::create(
-            rb, rn.index(0), rn.index(nBlocks), rn.index(1),
-            ValueRange{zeroRow},
-            [&](OpBuilder &bb0, Location bloc, Value blk, ValueRange blkIter) {
-              ImplicitLocOpBuilder bb(bloc, bb0);
-              NumericBuilder bn(bb);
-              auto tileLoop = scf::ForOp::create(
-                  bb, bn.index(0), bn.index(width), bn.index(tile),
-                  ValueRange{blkIter[0]},
-                  [&](OpBuilder &tb0, Location tloc, Value ln0,
-                      ValueRange tileIter) {
-                    ImplicitLocOpBuilder tb(tloc, tb0);
-                    NumericBuilder tn(tb);
-                    Value n0 = arith::AddIOp::create(tb, colBase, ln0);
-                    Value row = tileIter[0];
-                    SmallVector<Value> accs;
-                    for (int64_t j = 0; j < vecs; ++j)
-                      accs.push_back(vector::TransferReadOp::create(
-                          tb, f32x16, row,
-                          ValueRange{arith::AddIOp::create(
-                              tb, ln0, tn.index(j * kLanes))},
-                          tn.f32(0.0f), ArrayRef<bool>{true}));
-                    SmallVector<Value> next = emitTile(tb, m, blk, n0, accs);
-                    for (int64_t j = 0; j < vecs; ++j)
-                      row = vector::TransferWriteOp::create(
-                                tb, next[j], row,
-                                ValueRange{arith::AddIOp::create(
-                                    tb, ln0, tn.index(j * kLanes))},
-                                ArrayRef<bool>{true})
-                                .getResult();
-                    scf::YieldOp::create(tb, ValueRange{row});
-                  });
-              scf::YieldOp::create(bb, ValueRange{tileLoop.getResult(0)});
-            });
-        Value accRow = blockLoop.getResult(0);
-        // r (times the tensor scales), plus the accumulator input, in the
-        // result type.
-        // The row's accumulators hold each 32-column group as its even
-        // columns, then its odd columns: restore the order, then apply the
-        // tensor scales and add the accumulator input, in the result type.
-        auto finLoop = scf::ForOp::create(
-            rb, rn.index(0), rn.index(width), rn.index(2 * kLanes),
-            ValueRange{rowIter[0]},
-            [&](OpBuilder &fb0, Location floc, Value lcol, ValueRange finIter) {
-              ImplicitLocOpBuilder cb(floc, fb0);
-              NumericBuilder cn(cb);
-              Value even = vector::TransferReadOp::create(
-                  cb, f32x16, accRow, ValueRange{lcol}, cn.f32(0.0f),
-                  ArrayRef<bool>{true});
-              Value odd = vector::TransferReadOp::create(
-                  cb, f32x16, accRow,
-                  ValueRange{arith::AddIOp::create(cb, lcol, cn.index(kLanes))},
-                  cn.f32(0.0f), ArrayRef<bool>{true});
-              Value o = finIter[0];
-              for (int half = 0; half < 2; ++half) {
-                Value r = vector::ShuffleOp::create(cb, even, odd,
-                                                    half ? unmixHi : unmixLo);
-                Value lc = arith::AddIOp::create(cb, lcol,
-                                                 cn.index(half * kLanes));
-                Value col = arith::AddIOp::create(cb, colBase, lc);
-                if (pa.format.tensorScale)
-                  r = arith::MulFOp::create(
-                      cb, r, vector::BroadcastOp::create(cb, f32x16, pa.g));
-                if (pb.format.tensorScale)
-                  r = arith::MulFOp::create(
-                      cb, r, vector::BroadcastOp::create(cb, f32x16, pb.g));
-                Value init = vector::TransferReadOp::create(
-                    cb, VectorType::get({kLanes}, accElem), acc,
-                    ValueRange{m, col},
-                    arith::ConstantOp::create(cb, cb.getZeroAttr(accElem)),
-                    ArrayRef<bool>{true});
-                if (accElem != cb.getF32Type())
-                  init = cast<FloatType>(accElem).getWidth() < 32
-                             ? Value(arith::ExtFOp::create(cb, f32x16, init,
-                                                           nullptr))
-                             : Value(arith::TruncFOp::create(
-                                   cb, f32x16, init, nullptr, nullptr));
-                Value fin = arith::AddFOp::create(cb, init, r);
-                if (resElem != cb.getF32Type())
-                  fin = cast<FloatType>(resElem).getWidth() < 32
-                            ? Value(arith::TruncFOp::create(cb, resVec, fin,
-                                                            nullptr, nullptr))
-                            : Value(arith::ExtFOp::create(cb, resVec, fin,
-                                                          nullptr));
-                o = vector::TransferWriteOp::create(
-                        cb, fin, o,
-                        ValueRange{m, arith::AddIOp::create(cb, outBase, lc)},
-                        ArrayRef<bool>{true})
-                        .getResult();
-              }
-              scf::YieldOp::create(cb, ValueRange{o});
-            });
-        scf::YieldOp::create(rb, ValueRange{finLoop.getResult(0)});
-      });
-  return rowLoop.getResult(0);
+    NumericBuilder nb(b);
+    Value o = outInit;
+    Value mainEnd = nb.index(0);
+    if (rowsR > 1) {
+      mainEnd = arith::MulIOp::create(
+          b, arith::DivUIOp::create(b, mSize, nb.index(rowsR)),
+          nb.index(rowsR));
+      o = buildRowLoop(b, nb.index(0), mainEnd, rowsR, tileR, colBase, width,
+                       o, outBase);
+    }
+    return buildRowLoop(b, mainEnd, mSize, 1, tile1, colBase, width, o,
+                        outBase);
   };
 
   Value out0 = tensor::EmptyOp::create(
       b, rt, rt.isDynamicDim(0) ? ValueRange{mSize} : ValueRange{});
-  int64_t numTiles = nSize / tile, chunks = 1;
-  for (int64_t c = std::min<int64_t>(threads, numTiles); c >= 1; --c)
-    if (numTiles % c == 0) {
+  // Chunks of whole tiles of both loop nests (128 columns where the
+  // single-row nest uses 128-column tiles).
+  int64_t chunkUnit = std::max(tileR, tile1);
+  int64_t numUnits = nSize / chunkUnit, chunks = 1;
+  for (int64_t c = std::min<int64_t>(threads, numUnits); c >= 1; --c)
+    if (numUnits % c == 0) {
       chunks = c;
       break;
     }
@@ -711,20 +754,19 @@ void MatmulLowering::run() {
     b.setInsertionPoint(body->getTerminator());
     Value colBase = arith::MulIOp::create(b, forall.getInductionVar(0),
                                           nb.index(width));
-    SmallVector<Value> dyn;
-    if (rt.isDynamicDim(0))
-      dyn.push_back(mSize);
-    auto tileT = RankedTensorType::get({rt.getDimSize(0), width}, resElem);
-    Value part = buildRows(b, colBase, width,
-                           tensor::EmptyOp::create(b, tileT, dyn),
-                           nb.index(0));
-    b.setInsertionPointToStart(forall.getTerminator().getBody());
+    // Each chunk computes into its slice of the shared output (in place
+    // after bufferization: no copy).
     SmallVector<OpFoldResult> offsets = {b.getIndexAttr(0), colBase};
     SmallVector<OpFoldResult> sizes = {
         rt.isDynamicDim(0) ? OpFoldResult(mSize)
                            : OpFoldResult(b.getIndexAttr(rt.getDimSize(0))),
         b.getIndexAttr(width)};
     SmallVector<OpFoldResult> strides(2, b.getIndexAttr(1));
+    auto tileT = RankedTensorType::get({rt.getDimSize(0), width}, resElem);
+    Value slice = tensor::ExtractSliceOp::create(
+        b, tileT, forall.getRegionIterArgs()[0], offsets, sizes, strides);
+    Value part = buildRows(b, colBase, width, slice, nb.index(0));
+    b.setInsertionPointToStart(forall.getTerminator().getBody());
     tensor::ParallelInsertSliceOp::create(b, part,
                                           forall.getRegionIterArgs()[0],
                                           offsets, sizes, strides);

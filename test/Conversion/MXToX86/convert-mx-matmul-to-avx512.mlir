@@ -6,23 +6,31 @@
 !qb = !mx.qtensor<64x128, #mx.format<mxfp4>, axis = 0>
 
 // A symmetric x symmetric matmul: biased weight table, one term per block,
-// a 128-column tile (8 accumulators), the target features on the function.
+// the target features on the function.
 // CHECK-LABEL: func.func @mxfp4
 // CHECK-SAME: target_features = #llvm.target_features<["+avx512f", "+avx512bw", "+avx512vl", "+avx512vnni", "+avx512vbmi"]>
 // CHECK-NOT: mx.matmul
 // CHECK: arith.constant dense<[12, 13, 14, 15, 16, 18, 20, 24, 12, 11, 10, 9, 8, 6, 4, 0,
-// Rows, then blocks, then 128-column tiles, then k-quads (8 per block,
-// unrolled): 8 vpdpbusd per k-quad.
-// CHECK: scf.for {{.*}} -> (tensor<?x128xf32>)
-// CHECK: scf.for {{.*}} -> (tensor<128xf32>)
-// CHECK: scf.for {{.*}} step %c128{{.*}} -> (tensor<128xf32>)
+// Rows in groups of 4, then blocks, then 64-column tiles, then k-quads (8
+// per block, unrolled): 4 rows x 4 vectors = 16 vpdpbusd per k-quad.
+// CHECK: scf.for {{.*}} step %c4{{.*}} -> (tensor<?x128xf32>)
+// CHECK: scf.for {{.*}} -> (tensor<4x128xf32>)
+// CHECK: scf.for {{.*}} step %c64{{.*}} -> (tensor<4x128xf32>)
+// CHECK: scf.for {{.*}} step %c8
+// CHECK-COUNT-128: mx.x86.dot_u8s8 %{{.*}} : vector<64xi8> -> vector<16xi32>
+// CHECK-NOT: mx.x86.dot_u8s8
+// CHECK: scf.yield
+// The rows are written back in column order, 2 x 16 columns per step.
+// CHECK: vector.shuffle
+// CHECK: vector.transfer_write {{.*}} : vector<16xf32>, tensor<?x128xf32>
+// The remaining rows one by one, 128-column tiles: 8 vpdpbusd per k-quad.
+// CHECK: scf.for {{.*}} step %c1{{.*}} -> (tensor<?x128xf32>)
+// CHECK: scf.for {{.*}} -> (tensor<1x128xf32>)
+// CHECK: scf.for {{.*}} step %c128{{.*}} -> (tensor<1x128xf32>)
 // CHECK: scf.for {{.*}} step %c8
 // CHECK-COUNT-64: mx.x86.dot_u8s8 %{{.*}} : vector<64xi8> -> vector<16xi32>
 // CHECK-NOT: mx.x86.dot_u8s8
-// CHECK: scf.yield
-// The row is written back in column order, 2 x 16 columns per step.
-// CHECK: vector.shuffle
-// CHECK: vector.transfer_write {{.*}} : vector<16xf32>, tensor<?x128xf32>
+// CHECK: return
 func.func @mxfp4(%x: tensor<?x64xf32>, %d: tensor<64x64xi8>, %s: tensor<2x128xf8E8M0FNU>, %c: tensor<?x128xf32>) -> tensor<?x128xf32> {
   %qa = mx.quantize %x : tensor<?x64xf32> -> !qa
   %qb = mx.pack %d, %s : tensor<64x64xi8>, tensor<2x128xf8E8M0FNU> -> !qb
