@@ -161,13 +161,17 @@ void mlir::mx::buildMXLowerToLLVMPipeline(OpPassManager &pm,
                                options.bufferDeallocation);
   pm.addPass(mx::createConvertMXX86ToLLVMPass());
 
-  pm.addPass(createConvertLinalgToLoopsPass());
   if (threaded) {
-    // scf.forall -> scf.parallel -> omp.parallel + omp.wsloop.
+    // The linalg ops (quantization of activations, the kernels' prologues)
+    // become parallel loops too; scf.forall -> scf.parallel; then
+    // omp.parallel + omp.wsloop for the outermost parallel loops.
+    pm.addPass(createConvertLinalgToParallelLoopsPass());
     pm.addPass(createForallToParallelLoopPass());
     ConvertSCFToOpenMPPassOptions omp;
     omp.numThreads = (unsigned)options.cpuThreads;
     pm.addPass(createConvertSCFToOpenMPPass(omp));
+  } else {
+    pm.addPass(createConvertLinalgToLoopsPass());
   }
   pm.addPass(memref::createExpandStridedMetadataPass());
   pm.addPass(createLowerAffinePass());

@@ -54,20 +54,22 @@ namespace ref = ::mx::ref;
 
 namespace {
 
-llvm::cl::opt<bool> quick("quick", llvm::cl::desc("A subset that runs in "
+llvm::cl::OptionCategory benchCategory("mx-bench options");
+
+llvm::cl::opt<bool> quick("quick", llvm::cl::cat(benchCategory), llvm::cl::desc("A subset that runs in "
                                                    "under a minute"));
-llvm::cl::opt<bool> smoke("smoke", llvm::cl::desc("One tiny case (tests)"));
-llvm::cl::opt<bool> json("json", llvm::cl::desc("One JSON object per line"));
-llvm::cl::opt<unsigned> reps("reps", llvm::cl::desc("Timed runs per row"),
+llvm::cl::opt<bool> smoke("smoke", llvm::cl::cat(benchCategory), llvm::cl::desc("One tiny case (tests)"));
+llvm::cl::opt<bool> json("json", llvm::cl::cat(benchCategory), llvm::cl::desc("One JSON object per line"));
+llvm::cl::opt<unsigned> reps("reps", llvm::cl::cat(benchCategory), llvm::cl::desc("Timed runs per row"),
                              llvm::cl::init(9));
 llvm::cl::list<std::string> formatsOpt(
-    "formats", llvm::cl::CommaSeparated,
+    "formats", llvm::cl::CommaSeparated, llvm::cl::cat(benchCategory),
     llvm::cl::desc("Only these formats (default: mxfp4, amxfp4, nvfp4)"));
 llvm::cl::list<std::string> shapesOpt(
-    "shapes", llvm::cl::CommaSeparated,
+    "shapes", llvm::cl::CommaSeparated, llvm::cl::cat(benchCategory),
     llvm::cl::desc("Only these MxKxN shapes, e.g. 1x4096x14336 (default: "
                    "the full set, or the --quick subset)"));
-llvm::cl::opt<double> coldGiB("cold-gib",
+llvm::cl::opt<double> coldGiB("cold-gib", llvm::cl::cat(benchCategory),
                               llvm::cl::desc("Weight bytes rotated through for "
                                              "cold runs, GiB"),
                               llvm::cl::init(1.1));
@@ -377,8 +379,13 @@ bool runCase(MLIRContext &ctx, OpenBLAS &blas, const Case &c) {
   // Correctness first: every element of the first rows, bit for bit, for
   // every kernel.
   int64_t checkRows = std::min<int64_t>(M, 2);
+  // NVFP4's tensor scale g comes from the whole activation matrix, not from
+  // the rows that are checked.
+  std::optional<float> gA;
+  if (f->tensorScale)
+    gA = ref::quantize(*f, {M, K}, 1, x.data()).tensorScale;
   ref::QuantizedTensor qa =
-      ref::quantize(*f, {checkRows, K}, 1, x.data());
+      ref::quantize(*f, {checkRows, K}, 1, x.data(), gA);
   std::vector<float> expect = ref::matmul(qa, qw, nullptr);
   for (Kernel &kern : mxKernels) {
     if (!kern.fn)
@@ -545,6 +552,7 @@ bool runCase(MLIRContext &ctx, OpenBLAS &blas, const Case &c) {
 } // namespace
 
 int main(int argc, char **argv) {
+  llvm::cl::HideUnrelatedOptions(benchCategory);
   llvm::cl::ParseCommandLineOptions(
       argc, argv,
       "mx-bench: mx matmuls next to OpenBLAS, MLIR f32 and a streaming "
