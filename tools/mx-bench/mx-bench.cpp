@@ -627,8 +627,21 @@ int main(int argc, char **argv) {
   if (!json)
     llvm::outs() << "format       M      K      N th mem  impl         median"
                     "       throughput         compute\n";
+  int rc = 0;
   for (const Case &c : cases)
-    if (!runCase(ctx, blas, c))
-      return 1;
-  return 0;
+    if (!runCase(ctx, blas, c)) {
+      rc = 1;
+      break;
+    }
+  // Stop libomp's worker threads (loaded for the 2-thread kernels) before
+  // exit: LeakSanitizer's exit-time scan stops every thread and fails on
+  // them otherwise.
+  if (kLibOmp)
+    if (void *omp = dlopen(kLibOmp, RTLD_NOW | RTLD_NOLOAD)) {
+      using PauseFn = int (*)(int);
+      if (auto pause = (PauseFn)dlsym(omp, "omp_pause_resource_all"))
+        pause(/*omp_pause_hard=*/2);
+      dlclose(omp);
+    }
+  return rc;
 }
