@@ -13,9 +13,10 @@
 //             (libopenblas loaded with dlopen after OPENBLAS_CORETYPE is set;
 //             the kernel in use is reported);
 //   mlir-f32  the same linalg.matmul in f32 through the same pipeline;
-//   floor     a streaming read of the packed weight bytes.
-// Medians over repeated runs; "cold" rotates through more than --cold-bytes of
-// weight copies (the L3 cache is 260 MB), "hot" reuses one copy.
+//   floor     a streaming read of the packed weight and scale bytes.
+// Each with 1 and 2 threads (our kernels: cpu-threads=1|2). Medians over
+// repeated runs; "cold" rotates through more than --cold-gib of weight
+// copies (the L3 cache is 260 MB), "hot" reuses one copy.
 //
 //===----------------------------------------------------------------------===//
 
@@ -208,9 +209,8 @@ bool compile(MLIRContext &ctx, const std::string &src, const char *name,
 
 /// The kernel: activations quantized at run time, packed weights fed in
 /// through mx.pack, mx.matmul into a zero accumulator.
-std::string mxKernel(const ref::Format &fa, const std::string &faName,
-                     const std::string &fbName, const ref::Format &fb,
-                     int64_t M, int64_t K, int64_t N) {
+std::string mxKernel(const std::string &faName, const std::string &fbName,
+                     const ref::Format &fb, int64_t M, int64_t K, int64_t N) {
   int64_t nb = (K + fb.blockSize - 1) / fb.blockSize;
   std::string st = ref::getScaleTypeName(fb.scale);
   std::string packedN = std::to_string(fb.elem == ref::ElemKind::E2M1 ? (N + 1) / 2 : N);
@@ -239,7 +239,6 @@ std::string mxKernel(const ref::Format &fa, const std::string &faName,
   s += " : tensor<" + std::to_string(K) + "x" + packedN + "xi8>, " + sty + " -> " + qb + "\n";
   s += "  %r = mx.matmul %qa, %qb, %c : " + qa + ", " + qb + " -> tensor<" + c +
        "xf32>\n  return %r : tensor<" + c + "xf32>\n}\n";
-  (void)fa;
   return s;
 }
 
@@ -332,7 +331,7 @@ bool runCase(MLIRContext &ctx, OpenBLAS &blas, const Case &c) {
 
   // One kernel per thread count (cpu-threads=2 needs libomp).
   Kernel mxKernels[2];
-  std::string src = mxKernel(*f, c.format, c.format, *f, M, K, N);
+  std::string src = mxKernel(c.format, c.format, *f, M, K, N);
   for (unsigned t : {1u, 2u}) {
     if (t == 2 && !kLibOmp)
       continue;
@@ -353,8 +352,6 @@ bool runCase(MLIRContext &ctx, OpenBLAS &blas, const Case &c) {
 
   std::vector<float> out(M * N);
   Kernel *active = &mxKernels[0];
-  Kernel &mx = *active;
-  (void)mx;
   auto runMx = [&](size_t i) {
     StridedMemRefType<float, 2> res;
     auto xm = view(x.data(), {M, K});

@@ -15,6 +15,7 @@
 #include "mx/Conversion/MXToLinalg/MXToLinalg.h"
 
 #include "MXNumerics.h"
+#include "MXParts.h"
 #include "mx/Dialect/MX/IR/MXOps.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -70,79 +71,11 @@ Value filled(ImplicitLocOpBuilder &b, ArrayRef<int64_t> shape,
       .getResult(0);
 }
 
-Value toF32(ImplicitLocOpBuilder &b, Value v) {
-  Type f32 = b.getF32Type();
-  if (v.getType() == f32)
-    return v;
-  if (cast<FloatType>(v.getType()).getWidth() < 32)
-    return arith::ExtFOp::create(b, f32, v, /*fastmath=*/nullptr);
-  return arith::TruncFOp::create(b, f32, v, /*roundingmode=*/nullptr,
-                                 /*fastmath=*/nullptr);
-}
-
-Value fromF32(ImplicitLocOpBuilder &b, Value v, Type t) {
-  if (t == v.getType())
-    return v;
-  if (cast<FloatType>(t).getWidth() < 32)
-    return arith::TruncFOp::create(b, t, v, /*roundingmode=*/nullptr,
-                                   /*fastmath=*/nullptr);
-  return arith::ExtFOp::create(b, t, v, /*fastmath=*/nullptr);
-}
-
 SmallVector<Value> loopIndices(ImplicitLocOpBuilder &b, unsigned n) {
   SmallVector<Value> idx;
   for (unsigned i = 0; i < n; ++i)
     idx.push_back(linalg::IndexOp::create(b, i));
   return idx;
-}
-
-/// The storage parts of a quantized value, with its format.
-struct Parts {
-  ref::Format format;
-  QTensorType type;
-  Value data, pos, neg, g;
-};
-
-Parts unpack(ImplicitLocOpBuilder &b, Value q) {
-  auto u = UnpackOp::create(b, q);
-  Parts p;
-  p.type = cast<QTensorType>(q.getType());
-  p.format = p.type.getFormat().getReferenceFormat();
-  p.data = u.getData();
-  p.pos = u.getScales();
-  p.neg = u.getNegScales();
-  p.g = u.getTensorScale();
-  return p;
-}
-
-/// The element code (i32) at logical index `idx` of packed `data`.
-Value fetchCode(ImplicitLocOpBuilder &b, NumericBuilder &nb,
-                const ref::Format &f, Value data, ArrayRef<Value> idx) {
-  SmallVector<Value> at(idx);
-  Value shiftAmt;
-  if (f.elem == ref::ElemKind::E2M1) {
-    Value last = idx.back();
-    at.back() = arith::ShRUIOp::create(b, last, nb.index(1));
-    Value nib = arith::AndIOp::create(b, last, nb.index(1));
-    shiftAmt = arith::MulIOp::create(
-        b, arith::IndexCastOp::create(b, b.getI32Type(), nib), nb.i32(4));
-  }
-  Value byte = tensor::ExtractOp::create(b, data, at);
-  Value c = arith::ExtUIOp::create(b, b.getI32Type(), byte);
-  if (f.elem == ref::ElemKind::E2M1)
-    return arith::AndIOp::create(b, arith::ShRUIOp::create(b, c, shiftAmt),
-                                 nb.i32(0xF));
-  if (f.elem == ref::ElemKind::E2M3 || f.elem == ref::ElemKind::E3M2)
-    return arith::AndIOp::create(b, c, nb.i32(0x3F));
-  return c;
-}
-
-/// The scale code (i32) at `idx` of a scale array (an f8 tensor).
-Value fetchScaleCode(ImplicitLocOpBuilder &b, Value scales,
-                     ArrayRef<Value> idx) {
-  Value s = tensor::ExtractOp::create(b, scales, idx);
-  Value i = arith::BitcastOp::create(b, b.getI8Type(), s);
-  return arith::ExtUIOp::create(b, b.getI32Type(), i);
 }
 
 /// The dequantized f32 value (§2.7) of element `idx` whose block has scale

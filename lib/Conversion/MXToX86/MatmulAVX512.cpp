@@ -31,7 +31,7 @@
 
 #include "mx/Conversion/MXToX86/MXToX86.h"
 
-#include "../MXToLinalg/MXNumerics.h"
+#include "../MXToLinalg/MXParts.h"
 #include "mx/Dialect/MX/IR/MXOps.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -99,12 +99,6 @@ std::string ineligibility(MatmulOp op) {
     return "N not static or not a multiple of 64";
   return {};
 }
-
-/// The storage parts of a quantized operand.
-struct Operand {
-  ref::Format format;
-  Value data, pos, neg, g;
-};
 
 /// A vector<16xi32> / vector<64xi8> / ... constant splat.
 Value splat(ImplicitLocOpBuilder &b, VectorType t, int64_t v) {
@@ -191,33 +185,18 @@ public:
   void run();
 
 private:
-  Operand unpack(Value q);
   SmallVector<Value> activationBytes();
   SmallVector<Value> corrections(ArrayRef<Value> xs);
-  /// The f32 value of the scale code at [i, j] of `scales` (i8 tensor).
-  Value scalarScale(ImplicitLocOpBuilder &lb, ref::ScaleKind kind,
-                    Value scales, Value i, Value j);
 
   RewriterBase &rewriter;
   MatmulOp op;
   ImplicitLocOpBuilder b;
   NumericBuilder nb;
-  Operand pa, pb;
+  Parts pa, pb;
   Value mSize;
   int64_t threads;
   int64_t kSize = 0, nSize = 0, bs = 0, nBlocks = 0;
 };
-
-Operand MatmulLowering::unpack(Value q) {
-  auto u = UnpackOp::create(b, q);
-  Operand p;
-  p.format = cast<QTensorType>(q.getType()).getFormat().getReferenceFormat();
-  p.data = u.getData();
-  p.pos = u.getScales();
-  p.neg = u.getNegScales();
-  p.g = u.getTensorScale();
-  return p;
-}
 
 /// 2v of every element of A as signed bytes, one [M, K] tensor per group of
 /// A: the whole value (symmetric), or the + part max(2v, 0) and the - part
@@ -237,22 +216,8 @@ SmallVector<Value> MatmulLowering::activationBytes() {
         NumericBuilder ln(lb);
         Value m = linalg::IndexOp::create(lb, 0);
         Value k = linalg::IndexOp::create(lb, 1);
-        // Packed along K: element k is nibble k % 2 of byte k / 2.
-        Value byte = tensor::ExtractOp::create(
-            lb, pa.data,
-            ValueRange{m, arith::ShRUIOp::create(lb, k, ln.index(1))});
-        Value shift = arith::MulIOp::create(
-            lb,
-            arith::IndexCastOp::create(
-                lb, lb.getI32Type(),
-                arith::AndIOp::create(lb, k, ln.index(1))),
-            ln.i32(4));
-        Value code = arith::AndIOp::create(
-            lb,
-            arith::ShRUIOp::create(
-                lb, arith::ExtUIOp::create(lb, lb.getI32Type(), byte), shift),
-            ln.i32(0xF));
-        Value v = ln.decode(ref::ElemKind::E2M1, code);
+        Value v = ln.decode(ref::ElemKind::E2M1,
+                            fetchCode(lb, ln, pa.format, pa.data, {m, k}));
         Value twice = arith::FPToSIOp::create(
             lb, lb.getI32Type(), arith::MulFOp::create(lb, v, ln.f32(2.0f)));
         SmallVector<Value> res;
@@ -312,21 +277,10 @@ SmallVector<Value> MatmulLowering::corrections(ArrayRef<Value> xs) {
   return res;
 }
 
-Value MatmulLowering::scalarScale(ImplicitLocOpBuilder &lb,
-                                  ref::ScaleKind kind, Value scales, Value i,
-                                  Value j) {
-  NumericBuilder ln(lb);
-  Value c = arith::BitcastOp::create(
-      lb, lb.getI8Type(),
-      tensor::ExtractOp::create(lb, scales, ValueRange{i, j}));
-  return ln.decodeScale(kind,
-                        arith::ExtUIOp::create(lb, lb.getI32Type(), c));
-}
-
 void MatmulLowering::run() {
   b.setInsertionPoint(op);
-  pa = unpack(op.getLhs());
-  pb = unpack(op.getRhs());
+  pa = unpack(b, op.getLhs());
+  pb = unpack(b, op.getRhs());
   auto tb = cast<QTensorType>(op.getRhs().getType());
   kSize = tb.getShape()[0];
   nSize = tb.getShape()[1];
@@ -378,7 +332,6 @@ void MatmulLowering::run() {
   auto i32x16 = VectorType::get({kLanes}, b.getI32Type());
   auto i32x1 = VectorType::get({1}, b.getI32Type());
   auto f32x16 = VectorType::get({kLanes}, b.getF32Type());
-  auto resVec = VectorType::get({kLanes}, resElem);
   Value four16 = splat(b, i16x32, 4);
   Value zeroI32 = splat(b, i32x16, 0);
   Value padI8 = arith::ConstantOp::create(b, b.getI8IntegerAttr(0));
@@ -403,11 +356,41 @@ void MatmulLowering::run() {
       pb.data, /*read_only=*/true);
   Type accElem = cast<RankedTensorType>(acc.getType()).getElementType();
 
+  // What one block contributes for each row of `ms`, whatever the tile:
+  // per row and group of A, the start of the block sums (the bias
+  // correction, or 0) and sa/4 in every lane (index r * groupsA + ga).
+  struct RowBlock {
+    SmallVector<Value> start, sa4;
+  };
+  // fp32(fp32(S/4) * sa) is computed as fp32(S * (sa/4)): S/4 and sa/4 are
+  // exact (|S| < 2^24, every scale value is at least 2^-127), so both are
+  // the single rounding of S * sa / 4.
+  auto rowBlock = [&](ImplicitLocOpBuilder &bb, ArrayRef<Value> ms,
+                      Value blk) {
+    NumericBuilder bn(bb);
+    RowBlock res;
+    for (Value m : ms)
+      for (int ga = 0; ga < groupsA; ++ga) {
+        res.start.push_back(
+            asymB ? zeroI32
+                  : Value(vector::BroadcastOp::create(
+                        bb, i32x16,
+                        tensor::ExtractOp::create(bb, corr[ga],
+                                                  ValueRange{m, blk}))));
+        Value sa = bn.decodeScale(
+            pa.format.scale,
+            fetchScaleCode(bb, ga ? pa.neg : pa.pos, {m, blk}));
+        res.sa4.push_back(vector::BroadcastOp::create(
+            bb, f32x16, arith::MulFOp::create(bb, sa, bn.f32(0.25f))));
+      }
+    return res;
+  };
+
   // One tile (columns n0 .. n0 + tile) of one block for the rows `ms`: the
   // block's terms added to the column accumulators `accs` (row r's vector j
   // at r * (tile / 16) + j).
   auto emitTile = [&](ImplicitLocOpBuilder &bb, ArrayRef<Value> ms, Value blk,
-                      Value n0, int64_t tile,
+                      const RowBlock &perRow, Value n0, int64_t tile,
                       ArrayRef<Value> accs) -> SmallVector<Value> {
     NumericBuilder bn(bb);
     const int64_t rows = ms.size(), halves = tile / kHalfTile,
@@ -432,16 +415,10 @@ void MatmulLowering::run() {
     }
     SmallVector<Value> sInit;
     for (int64_t r = 0; r < rows; ++r)
-      for (int ga = 0; ga < groupsA; ++ga) {
-        Value start = zeroI32;
-        if (!asymB)
-          start = vector::BroadcastOp::create(
-              bb, i32x16,
-              tensor::ExtractOp::create(bb, corr[ga], ValueRange{ms[r], blk}));
+      for (int ga = 0; ga < groupsA; ++ga)
         for (int gb = 0; gb < groupsB; ++gb)
           for (int64_t j = 0; j < vecs; ++j)
-            sInit.push_back(start);
-      }
+            sInit.push_back(perRow.start[r * groupsA + ga]);
     Value k0 = arith::MulIOp::create(bb, blk, bn.index(bs));
     auto quadLoop = scf::ForOp::create(
         bb, bn.index(0), bn.index(quads), bn.index(unroll), sInit,
@@ -544,21 +521,9 @@ void MatmulLowering::run() {
                                         p ? oddMask : evenMask)));
       }
     }
-    // The block's terms, in the order of §6.2. fp32(fp32(S/4) * sa) is
-    // computed as fp32(S * (sa/4)): S/4 and sa/4 are exact (|S| < 2^24,
-    // every scale value is at least 2^-127), so both are the single rounding
-    // of S * sa / 4.
+    // The block's terms, in the order of §6.2.
     SmallVector<Value> next;
     for (int64_t r = 0; r < rows; ++r) {
-      SmallVector<Value> sa;
-      for (int ga = 0; ga < groupsA; ++ga)
-        sa.push_back(vector::BroadcastOp::create(
-            bb, f32x16,
-            arith::MulFOp::create(bb,
-                                  scalarScale(bb, pa.format.scale,
-                                              ga ? pa.neg : pa.pos, ms[r],
-                                              blk),
-                                  bn.f32(0.25f))));
       for (int64_t j = 0; j < vecs; ++j) {
         Value c;
         for (int ga = 0; ga < groupsA; ++ga)
@@ -569,7 +534,8 @@ void MatmulLowering::run() {
             Value t = arith::MulFOp::create(
                 bb,
                 arith::MulFOp::create(
-                    bb, arith::SIToFPOp::create(bb, f32x16, sum), sa[ga]),
+                    bb, arith::SIToFPOp::create(bb, f32x16, sum),
+                    perRow.sa4[r * groupsA + ga]),
                 sbAll[gb][j]);
             c = c ? Value(arith::AddFOp::create(bb, c, t)) : t;
           }
@@ -584,19 +550,19 @@ void MatmulLowering::run() {
   // Per group of rows: blocks, then tiles, then k-quads: the weights are read
   // block row by block row (bs consecutive rows of B, a contiguous region),
   // and the rows' f32 accumulators stay in the cache.
-  auto buildRowLoop = [&](ImplicitLocOpBuilder &b, Value lo, Value hi,
+  auto buildRowLoop = [&](ImplicitLocOpBuilder &lb, Value lo, Value hi,
                           int64_t rows, int64_t tile, Value colBase,
                           int64_t width, Value outIn, Value outBase) -> Value {
-    NumericBuilder nb(b);
+    NumericBuilder ln(lb);
     const int64_t vecs = tile / kLanes;
-    auto accRowsT = RankedTensorType::get({rows, width}, b.getF32Type());
+    auto accRowsT = RankedTensorType::get({rows, width}, lb.getF32Type());
     Value zeroRows =
-        linalg::FillOp::create(b, ValueRange{nb.f32(0.0f)},
+        linalg::FillOp::create(lb, ValueRange{ln.f32(0.0f)},
                                ValueRange{tensor::EmptyOp::create(
-                                   b, accRowsT, ValueRange{})})
+                                   lb, accRowsT, ValueRange{})})
             .getResult(0);
     auto rowLoop = scf::ForOp::create(
-        b, lo, hi, nb.index(rows), ValueRange{outIn},
+        lb, lo, hi, ln.index(rows), ValueRange{outIn},
         [&](OpBuilder &ob, Location loc, Value m0, ValueRange rowIter) {
           ImplicitLocOpBuilder rb(loc, ob);
           NumericBuilder rn(rb);
@@ -610,6 +576,7 @@ void MatmulLowering::run() {
                   ValueRange blkIter) {
                 ImplicitLocOpBuilder bb(bloc, bb0);
                 NumericBuilder bn(bb);
+                RowBlock perRow = rowBlock(bb, ms, blk);
                 auto tileLoop = scf::ForOp::create(
                     bb, bn.index(0), bn.index(width), bn.index(tile),
                     ValueRange{blkIter[0]},
@@ -629,7 +596,7 @@ void MatmulLowering::run() {
                                              tb, ln0, tn.index(j * kLanes))},
                               tn.f32(0.0f), ArrayRef<bool>{true}));
                       SmallVector<Value> next =
-                          emitTile(tb, ms, blk, n0, tile, accs);
+                          emitTile(tb, ms, blk, perRow, n0, tile, accs);
                       for (int64_t r = 0; r < rows; ++r)
                         for (int64_t j = 0; j < vecs; ++j)
                           accT = vector::TransferWriteOp::create(
@@ -683,19 +650,9 @@ void MatmulLowering::run() {
                         ValueRange{ms[r], col},
                         arith::ConstantOp::create(cb, cb.getZeroAttr(accElem)),
                         ArrayRef<bool>{true});
-                    if (accElem != cb.getF32Type())
-                      init = cast<FloatType>(accElem).getWidth() < 32
-                                 ? Value(arith::ExtFOp::create(cb, f32x16, init,
-                                                               nullptr))
-                                 : Value(arith::TruncFOp::create(
-                                       cb, f32x16, init, nullptr, nullptr));
-                    Value fin = arith::AddFOp::create(cb, init, v);
-                    if (resElem != cb.getF32Type())
-                      fin = cast<FloatType>(resElem).getWidth() < 32
-                                ? Value(arith::TruncFOp::create(
-                                      cb, resVec, fin, nullptr, nullptr))
-                                : Value(arith::ExtFOp::create(cb, resVec, fin,
-                                                              nullptr));
+                    Value fin = fromF32(
+                        cb, arith::AddFOp::create(cb, toF32(cb, init), v),
+                        resElem);
                     out = vector::TransferWriteOp::create(
                               cb, fin, out,
                               ValueRange{ms[r], arith::AddIOp::create(
@@ -713,19 +670,19 @@ void MatmulLowering::run() {
   };
 
   // All rows of columns [colBase, colBase + width).
-  auto buildRows = [&](ImplicitLocOpBuilder &b, Value colBase, int64_t width,
+  auto buildRows = [&](ImplicitLocOpBuilder &lb, Value colBase, int64_t width,
                        Value outInit, Value outBase) -> Value {
-    NumericBuilder nb(b);
+    NumericBuilder ln(lb);
     Value o = outInit;
-    Value mainEnd = nb.index(0);
+    Value mainEnd = ln.index(0);
     if (rowsR > 1) {
       mainEnd = arith::MulIOp::create(
-          b, arith::DivUIOp::create(b, mSize, nb.index(rowsR)),
-          nb.index(rowsR));
-      o = buildRowLoop(b, nb.index(0), mainEnd, rowsR, tileR, colBase, width,
+          lb, arith::DivUIOp::create(lb, mSize, ln.index(rowsR)),
+          ln.index(rowsR));
+      o = buildRowLoop(lb, ln.index(0), mainEnd, rowsR, tileR, colBase, width,
                        o, outBase);
     }
-    return buildRowLoop(b, mainEnd, mSize, 1, tile1, colBase, width, o,
+    return buildRowLoop(lb, mainEnd, mSize, 1, tile1, colBase, width, o,
                         outBase);
   };
 
