@@ -63,13 +63,13 @@ run)
   mkdir -p "$OUT"
   for exe in "$DIR"/bin/*; do
     n="$(basename "$exe")"
-    start=$(date +%s.%N)
+    start=$(date +%s%N)
     set +e
     "$exe" > "$OUT/$n.out" 2> "$OUT/$n.err"
     echo $? > "$OUT/$n.rc"
     set -e
-    end=$(date +%s.%N)
-    echo "$n rc=$(cat "$OUT/$n.rc") $(echo "$end - $start" | bc 2>/dev/null || true)s"
+    end=$(date +%s%N)
+    echo "$n rc=$(cat "$OUT/$n.rc") $(( (end - start) / 1000000 )) ms"
   done
   ;;
 check)
