@@ -42,6 +42,11 @@ build)
     jobs+=("synth_${p}_M1|--mx-quantize-matmul=lhs-format=$p,rhs-format=$p|--synth $p $p --spec $SPEC --shape 1,64,96 --seed 8")
     jobs+=("synth_${p}_M4096|--mx-quantize-matmul=lhs-format=$p,rhs-format=$p|--synth $p $p --spec $SPEC --shape 4096,8,64 --seed 9 --cases 1")
   done
+  # Partial tiles of the tensor-core kernels: M and N not multiples of the
+  # 16 x 8 warp tile or of the 4-warp block, a partial last block.
+  for p in amxfp4 nvfp4; do
+    jobs+=("synth_${p}_M33_N72|--mx-quantize-matmul=lhs-format=$p,rhs-format=$p|--synth $p $p --spec $SPEC --shape 33,72,100 --seed 11 --cases 1")
+  done
   jobs+=("synth_amxfp4_x_mxfp4_bf16|--mx-quantize-matmul=lhs-format=amxfp4,rhs-format=mxfp4|--synth amxfp4 mxfp4 --spec $SPEC --shape 16,16,130 --result-type bf16 --seed 10")
   for j in "${jobs[@]}"; do
     IFS='|' read -r name opts args <<<"$j"

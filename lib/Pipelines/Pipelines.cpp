@@ -99,6 +99,9 @@ static void buildBuffersToGPUKernelsPipeline(OpPassManager &pm,
   pm.addNestedPass<func::FuncOp>(createConvertParallelLoopToGpuPass());
   pm.addPass(createCanonicalizerPass());
   pm.addPass(mx::createMXGPUHostBuffersPass());
+  // Constants and index arithmetic are recomputed in the kernels rather
+  // than passed as kernel parameters.
+  pm.addNestedPass<func::FuncOp>(createGpuLaunchSinkIndexComputationsPass());
   pm.addPass(createGpuKernelOutliningPass());
   pm.addPass(createLowerAffinePass());
   pm.addPass(memref::createExpandStridedMetadataPass());
@@ -137,6 +140,8 @@ void mlir::mx::buildMXLowerToROCDLPipeline(
 
 void mlir::mx::buildMXLowerToNVVMPipeline(OpPassManager &pm,
                                           const MXLowerToNVVMOptions &options) {
+  if (options.matmulKernels == "mma")
+    pm.addPass(mx::createConvertMXMatmulToGPUMMAPass());
   buildBuffersToGPUKernelsPipeline(pm, options.blockSize);
 
   gpu::GPUToNVVMPipelineOptions nvvm;
@@ -265,6 +270,10 @@ void mlir::mx::registerMXPipelines() {
           return error("mx-lower-to-nvvm: ptx must be a PTX ISA version such "
                        "as 80 or 87, got '" +
                        o.ptx + "'");
+        if (o.matmulKernels != "mma" && o.matmulKernels != "simt")
+          return error("mx-lower-to-nvvm: matmul-kernels must be mma or "
+                       "simt, got '" +
+                       o.matmulKernels + "'");
         return checkGPUCommon("mx-lower-to-nvvm", o.format, o.blockSize,
                               error);
       },

@@ -104,6 +104,57 @@ def ConvertMXX86ToLLVMPass : Pass<"convert-mx-x86-to-llvm"> {
   let dependentDialects = ["::mlir::LLVM::LLVMDialect"];
 }
 
+def ConvertMXMatmulToGPUMMAPass : Pass<"convert-mx-matmul-to-gpu-mma"> {
+  let summary = "Lower FP4 x FP4 mx.matmul ops to GPU kernels on integer "
+                "tensor cores (mma.sync .s8), bit-exact";
+  let description = [{
+    Replaces every eligible `mx.matmul` by a `gpu.launch` whose warps form
+    the exact block sums of FORMATS.md §6.2 with `nvgpu.mma.sync` on signed
+    8-bit operands (PTX `mma.sync.aligned.m16n8k32.row.col.s32.s8.s8.s32`,
+    sm_80 and later, so sm_90a, sm_100a and sm_120a): every
+    E2M1 value v is the integer 2v in [-12, 12], and the s32 accumulator
+    holds the exact sum whatever order the tensor core adds in (a block of
+    16 fills half of the k = 32 MMA with zeros). Asymmetric
+    operands (`amxfp4`, `amxfp4-pot`) are split into their + and - parts
+    (one MMA chain per group pair). Each lane then applies the scales to
+    the sums of the output elements it owns and accumulates them in f32 in
+    the order of §6.2, so the result is the same bit for bit as the
+    reference, not merely within a tolerance.
+
+    Eligible: rank 2, mode `exact`, E2M1 elements on both sides (`mxfp4`,
+    `amxfp4`, `amxfp4-pot`, `nvfp4` and their overrides), a block size that
+    is a multiple of 16 and a static K (M and N may be dynamic; partial
+    tiles and a partial last block are masked). Other matmuls are left for
+    `convert-mx-to-linalg` (with `report=true`, a remark says why).
+
+    Runs on tensors, before bufferization: the operands are read through
+    `bufferization.to_buffer` and the result is a new buffer. One warp
+    computes a 16 x 8 output tile, `warps` warps a thread block.
+  }];
+  let options = [
+    Option<"report", "report", "bool", /*default=*/"false",
+           "Emit a remark for every mx.matmul that is left to "
+           "convert-mx-to-linalg, saying why">,
+    Option<"warps", "warps", "int64_t", /*default=*/"4",
+           "Warps per thread block (each computes 16 x 8 outputs; the "
+           "block's warps lie side by side along N), in [1, 32]">
+  ];
+  let statistics = [
+    Statistic<"numRewritten", "rewritten", "mx.matmul ops lowered to tensor-core kernels">,
+    Statistic<"numSkipped", "skipped", "mx.matmul ops left to convert-mx-to-linalg">
+  ];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect",
+    "::mlir::bufferization::BufferizationDialect",
+    "::mlir::gpu::GPUDialect",
+    "::mlir::memref::MemRefDialect",
+    "::mlir::nvgpu::NVGPUDialect",
+    "::mlir::scf::SCFDialect",
+    "::mlir::tensor::TensorDialect",
+    "::mlir::vector::VectorDialect"
+  ];
+}
+
 def MXGPUHostBuffersPass : Pass<"mx-gpu-host-buffers", "::mlir::ModuleOp"> {
   let summary = "Make the host buffers of a module accessible from GPU kernels";
   let description = [{

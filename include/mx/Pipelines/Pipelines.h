@@ -70,6 +70,12 @@ struct MXLowerToNVVMOptions : public PassPipelineOptions<MXLowerToNVVMOptions> {
       *this, "block-size",
       llvm::cl::desc("Threads per block of the generated kernels"),
       llvm::cl::init(128)};
+  PassOptions::Option<std::string> matmulKernels{
+      *this, "matmul-kernels",
+      llvm::cl::desc("FP4 x FP4 mx.matmul kernels: mma (integer tensor-core "
+                     "MMA, bit-exact; convert-mx-matmul-to-gpu-mma) or simt "
+                     "(one thread per output element)"),
+      llvm::cl::init("mma")};
 };
 
 /// Builds `mx-lower-to-nvvm`: mx ops to linalg, bufferization, parallel loops

@@ -7,6 +7,7 @@
 #include "MXParts.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/TypeUtilities.h"
 
@@ -26,6 +27,14 @@ Parts mlir::mx::unpack(ImplicitLocOpBuilder &b, Value q) {
   return p;
 }
 
+/// The element at `idx` of a ranked tensor or memref.
+static Value extractAt(ImplicitLocOpBuilder &b, Value array,
+                       ArrayRef<Value> idx) {
+  if (isa<MemRefType>(array.getType()))
+    return memref::LoadOp::create(b, array, idx);
+  return tensor::ExtractOp::create(b, array, idx);
+}
+
 Value mlir::mx::fetchCode(ImplicitLocOpBuilder &b, NumericBuilder &nb,
                           const ref::Format &f, Value data,
                           ArrayRef<Value> idx) {
@@ -38,7 +47,7 @@ Value mlir::mx::fetchCode(ImplicitLocOpBuilder &b, NumericBuilder &nb,
     shiftAmt = arith::MulIOp::create(
         b, arith::IndexCastOp::create(b, b.getI32Type(), nib), nb.i32(4));
   }
-  Value byte = tensor::ExtractOp::create(b, data, at);
+  Value byte = extractAt(b, data, at);
   Value c = arith::ExtUIOp::create(b, b.getI32Type(), byte);
   if (f.elem == ref::ElemKind::E2M1)
     return arith::AndIOp::create(b, arith::ShRUIOp::create(b, c, shiftAmt),
@@ -50,7 +59,7 @@ Value mlir::mx::fetchCode(ImplicitLocOpBuilder &b, NumericBuilder &nb,
 
 Value mlir::mx::fetchScaleCode(ImplicitLocOpBuilder &b, Value scales,
                                ArrayRef<Value> idx) {
-  Value s = tensor::ExtractOp::create(b, scales, idx);
+  Value s = extractAt(b, scales, idx);
   Value i = arith::BitcastOp::create(b, b.getI8Type(), s);
   return arith::ExtUIOp::create(b, b.getI32Type(), i);
 }

@@ -30,11 +30,12 @@ struct Parts {
 /// mx.unpack of `q`, at the builder's insertion point.
 Parts unpack(ImplicitLocOpBuilder &b, Value q);
 
-/// The element code (i32) at logical index `idx` of packed `data`.
+/// The element code (i32) at logical index `idx` of packed `data` (a tensor
+/// or a memref).
 Value fetchCode(ImplicitLocOpBuilder &b, NumericBuilder &nb,
                 const ::mx::ref::Format &f, Value data, ArrayRef<Value> idx);
 
-/// The scale code (i32) at `idx` of a scale array (an f8 tensor).
+/// The scale code (i32) at `idx` of a scale array (an f8 tensor or memref).
 Value fetchScaleCode(ImplicitLocOpBuilder &b, Value scales,
                      ArrayRef<Value> idx);
 

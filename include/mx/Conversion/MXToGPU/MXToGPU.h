@@ -11,16 +11,35 @@
 
 namespace mlir {
 class ModuleOp;
+namespace arith {
+class ArithDialect;
+} // namespace arith
+namespace bufferization {
+class BufferizationDialect;
+} // namespace bufferization
 namespace gpu {
 class GPUDialect;
 } // namespace gpu
 namespace memref {
 class MemRefDialect;
 } // namespace memref
+namespace nvgpu {
+class NVGPUDialect;
+} // namespace nvgpu
+namespace scf {
+class SCFDialect;
+} // namespace scf
+namespace tensor {
+class TensorDialect;
+} // namespace tensor
+namespace vector {
+class VectorDialect;
+} // namespace vector
 } // namespace mlir
 
 namespace mlir::mx {
 
+#define GEN_PASS_DECL_CONVERTMXMATMULTOGPUMMAPASS
 #define GEN_PASS_DECL_MXGPUHOSTBUFFERSPASS
 #include "mx/Conversion/Passes.h.inc"
 
