@@ -9,15 +9,15 @@
 #include "mx/Conversion/Passes.h"
 
 #include "mlir/Conversion/Passes.h"
-#include "mlir/Dialect/Func/IR/FuncOps.h"
-#include "mlir/Dialect/GPU/Pipelines/Passes.h"
-#include "mlir/Dialect/GPU/IR/GPUDialect.h"
-#include "mlir/Dialect/GPU/Transforms/Passes.h"
-#include "mlir/Dialect/SCF/Transforms/Passes.h"
 #include "mlir/Dialect/Bufferization/Pipelines/Passes.h"
 #include "mlir/Dialect/Bufferization/Transforms/Passes.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include "mlir/Dialect/GPU/Pipelines/Passes.h"
+#include "mlir/Dialect/GPU/Transforms/Passes.h"
 #include "mlir/Dialect/Linalg/Passes.h"
 #include "mlir/Dialect/MemRef/Transforms/Passes.h"
+#include "mlir/Dialect/SCF/Transforms/Passes.h"
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Pass/PassRegistry.h"
 #include "mlir/Transforms/Passes.h"
@@ -121,6 +121,8 @@ static void addHostToLLVMPasses(OpPassManager &pm) {
 
 void mlir::mx::buildMXLowerToROCDLPipeline(
     OpPassManager &pm, const MXLowerToROCDLOptions &options) {
+  if (options.matmulKernels == "scaled-mfma")
+    pm.addPass(mx::createConvertMXMatmulToAMDGPUMFMAPass());
   buildBuffersToGPUKernelsPipeline(pm, options.blockSize);
   GpuROCDLAttachTargetOptions target;
   target.chip = options.chip;
@@ -140,9 +142,13 @@ void mlir::mx::buildMXLowerToROCDLPipeline(
 
 void mlir::mx::buildMXLowerToNVVMPipeline(OpPassManager &pm,
                                           const MXLowerToNVVMOptions &options) {
-  if (options.matmulKernels == "mma")
-    pm.addPass(mx::createConvertMXMatmulToGPUMMAPass());
+  if (options.matmulKernels != "simt") {
+    mx::ConvertMXMatmulToGPUMMAPassOptions mma;
+    mma.blockScale = options.matmulKernels == "block-scale";
+    pm.addPass(mx::createConvertMXMatmulToGPUMMAPass(mma));
+  }
   buildBuffersToGPUKernelsPipeline(pm, options.blockSize);
+  pm.addPass(mx::createConvertMXNVVMToNVVMPass());
 
   gpu::GPUToNVVMPipelineOptions nvvm;
   nvvm.cubinChip = options.chip;
@@ -219,15 +225,17 @@ static LogicalResult checkGPUCommon(StringRef pipeline, StringRef format,
 /// Registers a pipeline whose options are checked by `validate` (which
 /// reports through the error handler) before `build` runs.
 template <typename Options>
-static void registerValidatedPipeline(
-    StringRef name, StringRef description,
-    LogicalResult (*validate)(const Options &, ErrorHandler),
-    void (*build)(OpPassManager &, const Options &)) {
+static void registerValidatedPipeline(StringRef name, StringRef description,
+                                      LogicalResult (*validate)(const Options &,
+                                                                ErrorHandler),
+                                      void (*build)(OpPassManager &,
+                                                    const Options &)) {
   registerPassPipeline(
       name, description,
       [validate, build](OpPassManager &pm, StringRef optionsStr,
                         ErrorHandler error) -> LogicalResult {
-        std::unique_ptr<Options> options = Options::createFromString(optionsStr);
+        std::unique_ptr<Options> options =
+            Options::createFromString(optionsStr);
         if (!options || failed(validate(*options, error)))
           return failure();
         build(pm, *options);
@@ -270,12 +278,18 @@ void mlir::mx::registerMXPipelines() {
           return error("mx-lower-to-nvvm: ptx must be a PTX ISA version such "
                        "as 80 or 87, got '" +
                        o.ptx + "'");
-        if (o.matmulKernels != "mma" && o.matmulKernels != "simt")
-          return error("mx-lower-to-nvvm: matmul-kernels must be mma or "
-                       "simt, got '" +
+        if (o.matmulKernels != "mma" && o.matmulKernels != "block-scale" &&
+            o.matmulKernels != "simt")
+          return error("mx-lower-to-nvvm: matmul-kernels must be mma, "
+                       "block-scale or simt, got '" +
                        o.matmulKernels + "'");
-        return checkGPUCommon("mx-lower-to-nvvm", o.format, o.blockSize,
-                              error);
+        if (o.matmulKernels == "block-scale" && o.chip != "sm_120a")
+          return error("mx-lower-to-nvvm: matmul-kernels=block-scale needs "
+                       "chip=sm_120a (the warp-level block-scaled MMA; "
+                       "sm_90a has none and sm_100a only tcgen05.mma), got "
+                       "chip=" +
+                       o.chip);
+        return checkGPUCommon("mx-lower-to-nvvm", o.format, o.blockSize, error);
       },
       buildMXLowerToNVVMPipeline);
   registerValidatedPipeline<MXLowerToROCDLOptions>(
@@ -287,6 +301,15 @@ void mlir::mx::registerMXPipelines() {
           return error("mx-lower-to-rocdl: chip must be an AMD GPU such as "
                        "gfx950, got '" +
                        o.chip + "'");
+        if (o.matmulKernels != "simt" && o.matmulKernels != "scaled-mfma")
+          return error("mx-lower-to-rocdl: matmul-kernels must be simt or "
+                       "scaled-mfma, got '" +
+                       o.matmulKernels + "'");
+        if (o.matmulKernels == "scaled-mfma" && o.chip != "gfx950")
+          return error("mx-lower-to-rocdl: matmul-kernels=scaled-mfma needs "
+                       "chip=gfx950 (the scaled MFMA instructions), got "
+                       "chip=" +
+                       o.chip);
         return checkGPUCommon("mx-lower-to-rocdl", o.format, o.blockSize,
                               error);
       },

@@ -2,6 +2,8 @@
 // RUN: mx-opt %s --mx-lower-to-nvvm="chip=sm_100a" | FileCheck %s --check-prefixes=CHECK,SM100
 // RUN: mx-opt %s --mx-lower-to-nvvm="chip=sm_120a block-size=256" | FileCheck %s --check-prefixes=CHECK,SM120
 // RUN: mx-opt %s --mx-lower-to-nvvm="chip=sm_90a ptx=85" | FileCheck %s --check-prefix=PTX85
+// RUN: mx-opt %s --mx-lower-to-nvvm="matmul-kernels=simt" | FileCheck %s --check-prefix=SIMT
+// RUN: mx-opt %s --mx-lower-to-nvvm="chip=sm_120a matmul-kernels=block-scale" | FileCheck %s --check-prefix=NATIVE
 
 // Quantization and the MAC become GPU kernels with embedded PTX for the
 // chip (the PTX version each chip needs by default) and LLVM host code that
@@ -18,9 +20,31 @@
 // SM120: gpu.binary @{{.*}} [#gpu.object<#nvvm.target<chip = "sm_120a", features = "+ptx87">
 // SM120-SAME: .version 8.7\0A.target sm_120a
 // PTX85: .version 8.5\0A.target sm_90a
+// By default the FP4 matmul is an integer tensor-core kernel (bit-exact);
+// matmul-kernels=simt keeps one thread per output element.
+// SM90: mma.sync.aligned.m16n8k32.row.col.satfinite.s32.s8.s8.s32
+// SM100: mma.sync.aligned.m16n8k32.row.col.satfinite.s32.s8.s8.s32
+// SIMT-LABEL: llvm.func @quantized
+// SIMT-NOT: mma.sync
+// SIMT-LABEL: llvm.func @mxfp4
+// SIMT-NOT: mma.sync
+// On sm_120a, block-scale uses the native FP4 MMA where the scales map onto
+// it (mxfp4 x mxfp4); amxfp4's E5M2 scales keep the integer MMA.
+// NATIVE-LABEL: llvm.func @quantized
+// NATIVE: mma.sync.aligned.m16n8k32.row.col.satfinite.s32.s8.s8.s32
+// NATIVE-NOT: block_scale
+// NATIVE-LABEL: llvm.func @mxfp4
+// NATIVE: mma.sync.aligned.m16n8k64.row.col.kind::mxf4nvf4.block_scale.scale_vec::2X.f32.e2m1.e2m1.f32.ue8m0
 func.func @quantized(%x: tensor<4x40xf32>, %w: tensor<40x8xf32>, %c: tensor<4x8xf32>) -> tensor<4x8xf32> {
   %qa = mx.quantize %x : tensor<4x40xf32> -> !mx.qtensor<4x40, #mx.format<amxfp4>, axis = 1>
   %qb = mx.quantize %w : tensor<40x8xf32> -> !mx.qtensor<40x8, #mx.format<mxfp4>, axis = 0>
   %r = mx.matmul %qa, %qb, %c : !mx.qtensor<4x40, #mx.format<amxfp4>, axis = 1>, !mx.qtensor<40x8, #mx.format<mxfp4>, axis = 0> -> tensor<4x8xf32>
+  return %r : tensor<4x8xf32>
+}
+
+func.func @mxfp4(%x: tensor<4x64xf32>, %w: tensor<64x8xf32>, %c: tensor<4x8xf32>) -> tensor<4x8xf32> {
+  %qa = mx.quantize %x : tensor<4x64xf32> -> !mx.qtensor<4x64, #mx.format<mxfp4>, axis = 1>
+  %qb = mx.quantize %w : tensor<64x8xf32> -> !mx.qtensor<64x8, #mx.format<mxfp4>, axis = 0>
+  %r = mx.matmul %qa, %qb, %c : !mx.qtensor<4x64, #mx.format<mxfp4>, axis = 1>, !mx.qtensor<64x8, #mx.format<mxfp4>, axis = 0> -> tensor<4x8xf32>
   return %r : tensor<4x8xf32>
 }

@@ -7,6 +7,10 @@
 // RUN: not mx-opt %s --mx-lower-to-llvm="fast=true" 2>&1 | FileCheck %s --check-prefix=UNKNOWN
 // RUN: not mx-opt %s --mx-lower-to-llvm="cpu-kernels=avx2" 2>&1 | FileCheck %s --check-prefix=KERNELS
 // RUN: not mx-opt %s --mx-lower-to-llvm="cpu-threads=0" 2>&1 | FileCheck %s --check-prefix=THREADS
+// RUN: not mx-opt %s --mx-lower-to-nvvm="matmul-kernels=wmma" 2>&1 | FileCheck %s --check-prefix=MMAKIND
+// RUN: not mx-opt %s --mx-lower-to-nvvm="matmul-kernels=block-scale" 2>&1 | FileCheck %s --check-prefix=NATIVECHIP
+// RUN: not mx-opt %s --mx-lower-to-rocdl="matmul-kernels=mma" 2>&1 | FileCheck %s --check-prefix=AMDKIND
+// RUN: not mx-opt %s --mx-lower-to-rocdl="chip=gfx942 matmul-kernels=scaled-mfma" 2>&1 | FileCheck %s --check-prefix=AMDCHIP
 // RUN: mx-opt %s --mx-lower-to-nvvm="chip=sm_80 ptx=78" | FileCheck %s --check-prefix=SM80
 // RUN: mx-opt --help | FileCheck %s --check-prefix=HELP
 
@@ -18,6 +22,10 @@
 // UNKNOWN: no such option fast
 // THREADS: error: mx-lower-to-llvm: cpu-threads must be in [1, 256], got 0
 // KERNELS: error: mx-lower-to-llvm: cpu-kernels must be auto, avx512 or generic, got 'avx2'
+// MMAKIND: error: mx-lower-to-nvvm: matmul-kernels must be mma, block-scale or simt, got 'wmma'
+// NATIVECHIP: error: mx-lower-to-nvvm: matmul-kernels=block-scale needs chip=sm_120a (the warp-level block-scaled MMA; sm_90a has none and sm_100a only tcgen05.mma), got chip=sm_90a
+// AMDKIND: error: mx-lower-to-rocdl: matmul-kernels must be simt or scaled-mfma, got 'mma'
+// AMDCHIP: error: mx-lower-to-rocdl: matmul-kernels=scaled-mfma needs chip=gfx950 (the scaled MFMA instructions), got chip=gfx942
 // SM80: .version 7.8\0A.target sm_80
 // HELP: --mx-quantize-matmul {{.*}}Rewrite linalg matmuls into block-scaled mx matmuls
 // HELP-NEXT: --block-size=<uint> {{.*}}Override the block size of both operands
@@ -30,6 +38,8 @@
 // HELP-NEXT: --mx-lower-to-nvvm
 // HELP-NEXT: --block-size=<long>
 // HELP-NEXT: --chip=<string> {{.*}}Target GPU: sm_90a (Hopper), sm_100a or sm_120a (Blackwell)
+// HELP-NEXT: --format=<string>
+// HELP-NEXT: --matmul-kernels=<string> {{.*}}FP4 x FP4 mx.matmul kernels: mma (integer tensor-core MMA, bit-exact
 // HELP: --mx-lower-to-rocdl
 
 func.func @f(%x: tensor<4x32xf32>) -> tensor<4x32xf32> {

@@ -137,7 +137,13 @@ def ConvertMXMatmulToGPUMMAPass : Pass<"convert-mx-matmul-to-gpu-mma"> {
            "convert-mx-to-linalg, saying why">,
     Option<"warps", "warps", "int64_t", /*default=*/"4",
            "Warps per thread block (each computes 16 x 8 outputs; the "
-           "block's warps lie side by side along N), in [1, 32]">
+           "block's warps lie side by side along N), in [1, 32]">,
+    Option<"blockScale", "block-scale", "bool", /*default=*/"false",
+           "Use the native block-scaled FP4 MMA of sm_120a "
+           "(mx.nvvm.mma_block_scale) where the scales map onto it (E8M0 or "
+           "E4M3 on both sides): faster, but the tensor core sums in its own "
+           "order, so results are within the tolerance of docs/GPU.md, not "
+           "bit-exact">
   ];
   let statistics = [
     Statistic<"numRewritten", "rewritten", "mx.matmul ops lowered to tensor-core kernels">,
@@ -153,6 +159,70 @@ def ConvertMXMatmulToGPUMMAPass : Pass<"convert-mx-matmul-to-gpu-mma"> {
     "::mlir::tensor::TensorDialect",
     "::mlir::vector::VectorDialect"
   ];
+}
+
+def ConvertMXMatmulToAMDGPUMFMAPass : Pass<"convert-mx-matmul-to-amdgpu-mfma"> {
+  let summary = "Lower block-scaled mx.matmul ops to gfx950 scaled MFMA "
+                "kernels (amdgpu.scaled_mfma), not bit-exact";
+  let description = [{
+    Replaces every eligible `mx.matmul` by a `gpu.launch` whose waves (64
+    lanes) compute 16 x 16 output tiles with
+    `amdgpu.scaled_mfma 16x16x128` (`v_mfma_scale_f32_16x16x128_f8f6f4`,
+    gfx950): the element codes go to the matrix core as they are stored
+    (FP4, FP6 or FP8, each operand its own type), with one E8M0 scale per 32
+    elements; asymmetric operands with E8M0 scales (`amxfp4-pot`) are split
+    by sign into two (four) MFMAs that accumulate together. Lane l holds row
+    (A) / column (B) l % 16 and the 32 positions 32·(l / 16) .. + 31 of each
+    128-position chunk, and rows 4·(l / 16) .. + 3 of column l % 16 of the
+    result.
+
+    The matrix core sums the products of a chunk and the accumulator in its
+    own order and precision: the results are within the tolerance of
+    docs/GPU.md, not bit-identical to FORMATS.md §6.2, so this path is only
+    taken when selected (`mx-lower-to-rocdl` with
+    `matmul-kernels=scaled-mfma`). Eligible: rank 2, mode `exact`, FP4/FP6/
+    FP8 elements with E8M0 scales on both sides (`mxfp4`, `amxfp4-pot`,
+    `mxfp6-*`, `mxfp8-*`), a block size that is a multiple of 32 and a
+    static K. `amxfp4` (E5M2 scales), `nvfp4` (E4M3 scales) and `mxint8`
+    stay on the exact kernels of `convert-mx-to-linalg` (with `report=true`,
+    a remark says why).
+  }];
+  let options = [
+    Option<"report", "report", "bool", /*default=*/"false",
+           "Emit a remark for every mx.matmul that is left to "
+           "convert-mx-to-linalg, saying why">,
+    Option<"waves", "waves", "int64_t", /*default=*/"4",
+           "Waves (64 lanes) per thread block, side by side along N, each "
+           "computing 16 x 16 outputs; in [1, 16]">
+  ];
+  let statistics = [
+    Statistic<"numRewritten", "rewritten", "mx.matmul ops lowered to scaled MFMA kernels">,
+    Statistic<"numSkipped", "skipped", "mx.matmul ops left to convert-mx-to-linalg">
+  ];
+  let dependentDialects = [
+    "::mlir::amdgpu::AMDGPUDialect",
+    "::mlir::arith::ArithDialect",
+    "::mlir::bufferization::BufferizationDialect",
+    "::mlir::gpu::GPUDialect",
+    "::mlir::memref::MemRefDialect",
+    "::mlir::scf::SCFDialect",
+    "::mlir::tensor::TensorDialect",
+    "::mlir::vector::VectorDialect"
+  ];
+}
+
+def ConvertMXNVVMToNVVMPass : Pass<"convert-mx-nvvm-to-nvvm"> {
+  let summary = "Lower mx.nvvm.* kernel primitives to NVVM ops";
+  let description = [{
+    Replaces `mx.nvvm.mma_block_scale` by `nvvm.mma.block_scale` (PTX
+    `mma.sync.aligned.m16n8k64.row.col.kind::mxf4nvf4.block_scale`, sm_120a).
+    `mx-lower-to-nvvm` runs it after bufferization and deallocation, which
+    do not accept NVVM ops (they declare no memory effects).
+  }];
+  let dependentDialects = ["::mlir::LLVM::LLVMDialect",
+                           "::mlir::NVVM::NVVMDialect",
+                           "::mlir::arith::ArithDialect",
+                           "::mlir::vector::VectorDialect"];
 }
 
 def MXGPUHostBuffersPass : Pass<"mx-gpu-host-buffers", "::mlir::ModuleOp"> {

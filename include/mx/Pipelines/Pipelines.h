@@ -73,8 +73,10 @@ struct MXLowerToNVVMOptions : public PassPipelineOptions<MXLowerToNVVMOptions> {
   PassOptions::Option<std::string> matmulKernels{
       *this, "matmul-kernels",
       llvm::cl::desc("FP4 x FP4 mx.matmul kernels: mma (integer tensor-core "
-                     "MMA, bit-exact; convert-mx-matmul-to-gpu-mma) or simt "
-                     "(one thread per output element)"),
+                     "MMA, bit-exact; convert-mx-matmul-to-gpu-mma), "
+                     "block-scale (sm_120a only: the native block-scaled FP4 "
+                     "MMA where the scales map onto it; within a tolerance, "
+                     "not bit-exact) or simt (one thread per output element)"),
       llvm::cl::init("mma")};
 };
 
@@ -99,6 +101,13 @@ struct MXLowerToROCDLOptions
       *this, "block-size",
       llvm::cl::desc("Threads per block of the generated kernels"),
       llvm::cl::init(256)};
+  PassOptions::Option<std::string> matmulKernels{
+      *this, "matmul-kernels",
+      llvm::cl::desc("mx.matmul kernels: simt (exact, one thread per output "
+                     "element) or scaled-mfma (gfx950: amdgpu.scaled_mfma "
+                     "for FP4/FP6/FP8 with E8M0 scales; within a tolerance, "
+                     "not bit-exact; convert-mx-matmul-to-amdgpu-mfma)"),
+      llvm::cl::init("simt")};
 };
 
 /// Builds `mx-lower-to-rocdl`: as mx-lower-to-nvvm, for AMD GPUs.

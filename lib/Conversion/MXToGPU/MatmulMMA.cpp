@@ -40,9 +40,12 @@
 #include "../MXToLinalg/MXParts.h"
 #include "mx/Dialect/MX/IR/MXOps.h"
 
+#include "mlir/Dialect/AMDGPU/IR/AMDGPUDialect.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Bufferization/IR/Bufferization.h"
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/Dialect/LLVMIR/NVVMDialect.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/NVGPU/IR/NVGPUDialect.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
@@ -52,6 +55,8 @@
 
 namespace mlir::mx {
 #define GEN_PASS_DEF_CONVERTMXMATMULTOGPUMMAPASS
+#define GEN_PASS_DEF_CONVERTMXNVVMTONVVMPASS
+#define GEN_PASS_DEF_CONVERTMXMATMULTOAMDGPUMFMAPASS
 #include "mx/Conversion/Passes.h.inc"
 } // namespace mlir::mx
 
@@ -61,7 +66,10 @@ namespace ref = ::mx::ref;
 
 namespace {
 
-constexpr int64_t kTileM = 16, kTileN = 8, kMmaK = 32, kWarpSize = 32;
+constexpr int64_t kTileM = 16, kTileN = 8, kMmaK = 32, kNativeK = 64,
+                  kWarpSize = 32;
+// amdgpu.scaled_mfma 16x16x128 on a 64-lane wave.
+constexpr int64_t kMfmaTile = 16, kMfmaK = 128, kWaveSize = 64;
 
 /// Why `op` cannot take the tensor-core path (empty if it can).
 std::string ineligibility(MatmulOp op) {
@@ -123,8 +131,12 @@ struct Operand {
 
 class MatmulLowering {
 public:
-  MatmulLowering(RewriterBase &rewriter, MatmulOp op, int64_t warps)
-      : rewriter(rewriter), op(op), b(op.getLoc(), rewriter), warps(warps) {}
+  /// `scaleVec` 0: exact integer MMA; 2 or 4: the native block-scaled MMA
+  /// with that many scales per 64 positions.
+  MatmulLowering(RewriterBase &rewriter, MatmulOp op, int64_t warps,
+                 int64_t scaleVec, bool amd = false)
+      : rewriter(rewriter), op(op), b(op.getLoc(), rewriter), warps(warps),
+        scaleVec(scaleVec), amd(amd) {}
   void run();
 
 private:
@@ -136,11 +148,23 @@ private:
   Value nibble(ImplicitLocOpBuilder &kb, Value data, ArrayRef<Value> idx,
                Value which, Value valid);
   void buildKernel(ImplicitLocOpBuilder &kb, gpu::LaunchOp launch);
+  /// The kernel of amdgpu.scaled_mfma 16x16x128 (gfx950; wave64).
+  void buildMFMAKernel(ImplicitLocOpBuilder &kb, gpu::LaunchOp launch);
+  /// Masked store of `r` (f32, before the tensor scales) to out[m, n].
+  void storeResult(ImplicitLocOpBuilder &kb, Value r, Value m, Value mValid,
+                   Value n, Value nValid);
+  /// The k loop of the native block-scaled MMA (sm_120a): the lane's four
+  /// f32 accumulator elements, before the tensor scales.
+  SmallVector<Value> nativeLoop(ImplicitLocOpBuilder &kb, Value grp, Value tig,
+                                Value m0, ArrayRef<Value> rowsA,
+                                ArrayRef<Value> rowsAValid, Value colB,
+                                Value colBByte, Value colBNib, Value colBValid);
 
   RewriterBase &rewriter;
   MatmulOp op;
   ImplicitLocOpBuilder b;
-  int64_t warps;
+  int64_t warps, scaleVec;
+  bool amd;
   Operand a, bo;
   Value accBuf, out, mSize, nSize;
   int64_t kSize = 0, bs = 0, nBlocks = 0, kStep = 0;
@@ -181,6 +205,152 @@ Value MatmulLowering::nibble(ImplicitLocOpBuilder &kb, Value data,
   return valid ? Value(arith::SelectOp::create(kb, valid, c, nb.i32(0))) : c;
 }
 
+SmallVector<Value> MatmulLowering::nativeLoop(ImplicitLocOpBuilder &kb,
+                                              Value grp, Value tig, Value m0,
+                                              ArrayRef<Value> rowsA,
+                                              ArrayRef<Value> rowsAValid,
+                                              Value colB, Value colBByte,
+                                              Value colBNib, Value colBValid) {
+  NumericBuilder nb(kb);
+  const bool asymA = a.format.asymmetric, asymB = bo.format.asymmetric;
+  const int groupsA = asymA ? 2 : 1, groupsB = asymB ? 2 : 1;
+  const int64_t chunks = (kSize + kNativeK - 1) / kNativeK;
+  const bool partialK = kSize % kNativeK != 0;
+  Value kBound = nb.index(kSize);
+  // The scale code of 1.0, for k positions past the last block.
+  const int64_t oneCode = a.format.scale == ref::ScaleKind::E8M0 ? 127 : 0x38;
+  // The lane's row of A's scale register: selector 0 reads lanes t = 0
+  // (rows g) and t = 1 (rows g + 8) of every quad; every lane holds the
+  // value of its parity, whichever pair the hardware reads.
+  Value rowS = clampIdx(
+      kb,
+      arith::AddIOp::create(
+          kb, arith::AddIOp::create(kb, m0, grp),
+          arith::MulIOp::create(
+              kb, arith::RemUIOp::create(kb, tig, nb.index(2)), nb.index(8))),
+      mSize);
+  auto f32x4 = VectorType::get({4}, kb.getF32Type());
+  Value zero = arith::ConstantOp::create(
+      kb, DenseElementsAttr::get(f32x4, kb.getF32FloatAttr(0.0f)));
+  auto loop = scf::ForOp::create(
+      kb, nb.index(0), nb.index(chunks), nb.index(1), ValueRange{zero},
+      [&](OpBuilder &cb0, Location cloc, Value chunk, ValueRange iter) {
+        ImplicitLocOpBuilder cb(cloc, cb0);
+        NumericBuilder cn(cb);
+        Value k0 = arith::MulIOp::create(cb, chunk, cn.index(kNativeK));
+        Value kLane = arith::AddIOp::create(
+            cb, k0, arith::MulIOp::create(cb, tig, cn.index(8)));
+        // The + and - parts of a code (asymmetric operands): the code
+        // itself where its sign matches, else 0.
+        auto split = [&](Value code, bool asym) -> SmallVector<Value> {
+          if (!asym)
+            return {code};
+          Value negative = arith::CmpIOp::create(
+              cb, arith::CmpIPredicate::ne,
+              arith::AndIOp::create(cb, code, cn.i32(8)), cn.i32(0));
+          return {arith::SelectOp::create(cb, negative, cn.i32(0), code),
+                  arith::SelectOp::create(cb, negative, code, cn.i32(0))};
+        };
+        // Eight codes into one register, the first in the low nibble.
+        auto pack = [&](SmallVector<Value> &reg, Value code, int64_t e) {
+          Value v =
+              e ? Value(arith::ShLIOp::create(cb, code, cn.i32(4 * e))) : code;
+          reg.push_back(v);
+        };
+        auto orAll = [&](ArrayRef<Value> vs) {
+          Value r;
+          for (Value v : vs)
+            r = r ? Value(arith::OrIOp::create(cb, r, v)) : v;
+          return r;
+        };
+        // A: register r holds row g + 8·(r % 2), columns 8t .. 8t + 7 +
+        // 32·(r / 2) of the 16 x 64 tile; B: register r rows 8t .. 8t + 7 +
+        // 32·r of the 64 x 8 tile, column g.
+        SmallVector<SmallVector<Value>> aRegs(groupsA), bRegs(groupsB);
+        for (int64_t r = 0; r < 4; ++r) {
+          SmallVector<SmallVector<Value>> nibs(groupsA);
+          for (int64_t e = 0; e < 8; ++e) {
+            Value k =
+                arith::AddIOp::create(cb, kLane, cn.index(32 * (r / 2) + e));
+            Value valid = rowsAValid[r % 2], kk = k;
+            if (partialK) {
+              valid = andOpt(cb, valid, ltU(cb, k, kBound));
+              kk = clampIdx(cb, k, kBound);
+            }
+            Value code = nibble(
+                cb, a.data,
+                {rowsA[r % 2], arith::DivUIOp::create(cb, kk, cn.index(2))},
+                cn.i32(e % 2), valid);
+            SmallVector<Value> p = split(code, asymA);
+            for (int ga = 0; ga < groupsA; ++ga)
+              pack(nibs[ga], p[ga], e);
+          }
+          for (int ga = 0; ga < groupsA; ++ga)
+            aRegs[ga].push_back(orAll(nibs[ga]));
+        }
+        for (int64_t r = 0; r < 2; ++r) {
+          SmallVector<SmallVector<Value>> nibs(groupsB);
+          for (int64_t e = 0; e < 8; ++e) {
+            Value k = arith::AddIOp::create(cb, kLane, cn.index(32 * r + e));
+            Value valid = colBValid, kk = k;
+            if (partialK) {
+              valid = andOpt(cb, valid, ltU(cb, k, kBound));
+              kk = clampIdx(cb, k, kBound);
+            }
+            Value code = nibble(cb, bo.data, {kk, colBByte}, colBNib, valid);
+            SmallVector<Value> p = split(code, asymB);
+            for (int gb = 0; gb < groupsB; ++gb)
+              pack(nibs[gb], p[gb], e);
+          }
+          for (int gb = 0; gb < groupsB; ++gb)
+            bRegs[gb].push_back(orAll(nibs[gb]));
+        }
+        // Scale registers: byte j is the scale of k positions
+        // [j·64/scaleVec, (j+1)·64/scaleVec) of the chunk.
+        auto scaleReg = [&](Value arr, bool ofA) {
+          SmallVector<Value> bytes;
+          for (int64_t j = 0; j < scaleVec; ++j) {
+            Value blk = arith::DivUIOp::create(
+                cb,
+                arith::AddIOp::create(cb, k0,
+                                      cn.index(j * kNativeK / scaleVec)),
+                cn.index(bs));
+            Value inside = ltU(cb, blk, cn.index(nBlocks));
+            Value blkC = clampIdx(cb, blk, cn.index(nBlocks));
+            Value code = fetchScaleCode(cb, arr,
+                                        ofA ? SmallVector<Value>{rowS, blkC}
+                                            : SmallVector<Value>{blkC, colB});
+            code = arith::SelectOp::create(cb, inside, code, cn.i32(oneCode));
+            bytes.push_back(
+                j ? Value(arith::ShLIOp::create(cb, code, cn.i32(8 * j)))
+                  : code);
+          }
+          return orAll(bytes);
+        };
+        Value acc = iter[0];
+        auto i32x4 = VectorType::get({4}, cb.getI32Type());
+        auto i32x2 = VectorType::get({2}, cb.getI32Type());
+        for (int ga = 0; ga < groupsA; ++ga) {
+          Value sa = scaleReg(ga ? a.neg : a.pos, /*ofA=*/true);
+          Value av = vector::FromElementsOp::create(cb, i32x4, aRegs[ga]);
+          for (int gb = 0; gb < groupsB; ++gb) {
+            Value sb = scaleReg(gb ? bo.neg : bo.pos, /*ofA=*/false);
+            Value bv = vector::FromElementsOp::create(cb, i32x2, bRegs[gb]);
+            acc = NVVMMmaBlockScaleOp::create(
+                cb, f32x4, acc, av, bv, sa, sb, cb.getI64IntegerAttr(scaleVec),
+                a.format.scale == ref::ScaleKind::E4M3 ? cb.getUnitAttr()
+                                                       : UnitAttr());
+          }
+        }
+        scf::YieldOp::create(cb, ValueRange{acc});
+      });
+  SmallVector<Value> res;
+  for (int64_t i = 0; i < 4; ++i)
+    res.push_back(
+        vector::ExtractOp::create(kb, loop.getResult(0), ArrayRef<int64_t>{i}));
+  return res;
+}
+
 void MatmulLowering::buildKernel(ImplicitLocOpBuilder &kb,
                                  gpu::LaunchOp launch) {
   NumericBuilder nb(kb);
@@ -191,7 +361,6 @@ void MatmulLowering::buildKernel(ImplicitLocOpBuilder &kb,
     return arith::IndexCastOp::create(kb, i32, v);
   };
   auto lt = [&](Value x, Value bound) { return ltU(kb, x, bound); };
-  auto land = [&](Value x, Value y) { return andOpt(kb, x, y); };
   auto clamp = [&](Value x, Value bound) { return clampIdx(kb, x, bound); };
 
   Value tid = launch.getThreadIds().x;
@@ -235,163 +404,311 @@ void MatmulLowering::buildKernel(ImplicitLocOpBuilder &kb,
   const bool partialK = kSize % kStep != 0;
   Value kBound = nb.index(kSize);
 
-  auto accT = VectorType::get({2, 2}, i32);
-  Value zeroAcc = arith::ConstantOp::create(
-      kb, DenseElementsAttr::get(accT, kb.getI32IntegerAttr(0)));
+  SmallVector<Value> results;
+  if (scaleVec) {
+    results = nativeLoop(kb, grp, tig, m0, rowsA, rowsAValid, colB, colBByte,
+                         colBNib, colBValid);
+  } else {
+    auto accT = VectorType::get({2, 2}, i32);
+    Value zeroAcc = arith::ConstantOp::create(
+        kb, DenseElementsAttr::get(accT, kb.getI32IntegerAttr(0)));
 
-  SmallVector<Value> accInit(4, nb.f32(0.0f));
-  auto blockLoop = scf::ForOp::create(
-      kb, nb.index(0), nb.index(nBlocks), nb.index(1), accInit,
-      [&](OpBuilder &ob, Location loc, Value blk, ValueRange accs) {
-        ImplicitLocOpBuilder bb(loc, ob);
-        NumericBuilder bn(bb);
-        SmallVector<Value> sInit(groupsA * groupsB, zeroAcc);
-        Value kBlock = arith::MulIOp::create(bb, blk, bn.index(bs));
-        auto chunkLoop = scf::ForOp::create(
-            bb, bn.index(0), bn.index(bs / kStep), bn.index(1), sInit,
-            [&](OpBuilder &cb0, Location cloc, Value chunk, ValueRange sums) {
-              ImplicitLocOpBuilder cb(cloc, cb0);
-              NumericBuilder cn(cb);
-              Value k0 = arith::AddIOp::create(
-                  cb, kBlock,
-                  arith::MulIOp::create(cb, chunk, cn.index(kStep)));
-              Value kLane = arith::AddIOp::create(
-                  cb, k0, arith::MulIOp::create(cb, tig, cn.index(4)));
-              // The MMA is m16n8k32; a chunk of 16 (block size not a
-              // multiple of 32) fills the upper half of k with zeros.
-              // A fragment: register r holds row g + 8·(r % 2), columns
-              // 4t .. 4t + 3 + 16·(r / 2) of the 16 x 32 tile.
-              SmallVector<SmallVector<Value>> aBytes(groupsA);
-              for (int64_t r = 0; r < 4; ++r) {
-                Value row = rowsA[r % 2];
-                for (int64_t e = 0; e < 4; ++e) {
-                  if (16 * (r / 2) >= kStep) {
+    SmallVector<Value> accInit(4, nb.f32(0.0f));
+    auto blockLoop = scf::ForOp::create(
+        kb, nb.index(0), nb.index(nBlocks), nb.index(1), accInit,
+        [&](OpBuilder &ob, Location loc, Value blk, ValueRange accs) {
+          ImplicitLocOpBuilder bb(loc, ob);
+          NumericBuilder bn(bb);
+          SmallVector<Value> sInit(groupsA * groupsB, zeroAcc);
+          Value kBlock = arith::MulIOp::create(bb, blk, bn.index(bs));
+          auto chunkLoop = scf::ForOp::create(
+              bb, bn.index(0), bn.index(bs / kStep), bn.index(1), sInit,
+              [&](OpBuilder &cb0, Location cloc, Value chunk, ValueRange sums) {
+                ImplicitLocOpBuilder cb(cloc, cb0);
+                NumericBuilder cn(cb);
+                Value k0 = arith::AddIOp::create(
+                    cb, kBlock,
+                    arith::MulIOp::create(cb, chunk, cn.index(kStep)));
+                Value kLane = arith::AddIOp::create(
+                    cb, k0, arith::MulIOp::create(cb, tig, cn.index(4)));
+                // The MMA is m16n8k32; a chunk of 16 (block size not a
+                // multiple of 32) fills the upper half of k with zeros.
+                // A fragment: register r holds row g + 8·(r % 2), columns
+                // 4t .. 4t + 3 + 16·(r / 2) of the 16 x 32 tile.
+                SmallVector<SmallVector<Value>> aBytes(groupsA);
+                for (int64_t r = 0; r < 4; ++r) {
+                  Value row = rowsA[r % 2];
+                  for (int64_t e = 0; e < 4; ++e) {
+                    if (16 * (r / 2) >= kStep) {
+                      for (int ga = 0; ga < groupsA; ++ga)
+                        aBytes[ga].push_back(cn.i32(0));
+                      continue;
+                    }
+                    Value k = arith::AddIOp::create(cb, kLane,
+                                                    cn.index(16 * (r / 2) + e));
+                    Value valid = rowsAValid[r % 2];
+                    Value kk = k;
+                    if (partialK) {
+                      valid = andOpt(cb, valid, ltU(cb, k, kBound));
+                      kk = clampIdx(cb, k, kBound);
+                    }
+                    Value code = nibble(
+                        cb, a.data,
+                        {row, arith::DivUIOp::create(cb, kk, cn.index(2))},
+                        cn.i32(e % 2), valid);
+                    SmallVector<Value> p = parts(cb, code, asymA);
                     for (int ga = 0; ga < groupsA; ++ga)
-                      aBytes[ga].push_back(cn.i32(0));
-                    continue;
+                      aBytes[ga].push_back(p[ga]);
                   }
-                  Value k = arith::AddIOp::create(cb, kLane,
-                                                  cn.index(16 * (r / 2) + e));
-                  Value valid = rowsAValid[r % 2];
-                  Value kk = k;
-                  if (partialK) {
-                    valid = andOpt(cb, valid, ltU(cb, k, kBound));
-                    kk = clampIdx(cb, k, kBound);
-                  }
-                  Value code =
-                      nibble(cb, a.data,
-                             {row, arith::DivUIOp::create(cb, kk, cn.index(2))},
-                             cn.i32(e % 2), valid);
-                  SmallVector<Value> p = parts(cb, code, asymA);
-                  for (int ga = 0; ga < groupsA; ++ga)
-                    aBytes[ga].push_back(p[ga]);
                 }
-              }
-              // B fragment: register r holds rows 4t .. 4t + 3 + 16·r of
-              // the 32 x 8 tile, column g.
-              SmallVector<SmallVector<Value>> bBytes(groupsB);
-              for (int64_t r = 0; r < 2; ++r)
-                for (int64_t e = 0; e < 4; ++e) {
-                  if (16 * r >= kStep) {
+                // B fragment: register r holds rows 4t .. 4t + 3 + 16·r of
+                // the 32 x 8 tile, column g.
+                SmallVector<SmallVector<Value>> bBytes(groupsB);
+                for (int64_t r = 0; r < 2; ++r)
+                  for (int64_t e = 0; e < 4; ++e) {
+                    if (16 * r >= kStep) {
+                      for (int gb = 0; gb < groupsB; ++gb)
+                        bBytes[gb].push_back(cn.i32(0));
+                      continue;
+                    }
+                    Value k =
+                        arith::AddIOp::create(cb, kLane, cn.index(16 * r + e));
+                    Value valid = colBValid, kk = k;
+                    if (partialK) {
+                      valid = andOpt(cb, valid, ltU(cb, k, kBound));
+                      kk = clampIdx(cb, k, kBound);
+                    }
+                    Value code =
+                        nibble(cb, bo.data, {kk, colBByte}, colBNib, valid);
+                    SmallVector<Value> p = parts(cb, code, asymB);
                     for (int gb = 0; gb < groupsB; ++gb)
-                      bBytes[gb].push_back(cn.i32(0));
-                    continue;
+                      bBytes[gb].push_back(p[gb]);
                   }
-                  Value k =
-                      arith::AddIOp::create(cb, kLane, cn.index(16 * r + e));
-                  Value valid = colBValid, kk = k;
-                  if (partialK) {
-                    valid = andOpt(cb, valid, ltU(cb, k, kBound));
-                    kk = clampIdx(cb, k, kBound);
+                // A fragment as vector<regs x 4 x i8>, one register a row,
+                // the first element in the low byte (inserted row by row: no
+                // n-D shape_cast in the kernel).
+                auto frag = [&](ArrayRef<Value> v, int64_t regs) {
+                  auto t = VectorType::get({regs, 4}, cb.getI8Type());
+                  Value f = arith::ConstantOp::create(
+                      cb, DenseElementsAttr::get(t, cb.getI8IntegerAttr(0)));
+                  auto rowT = VectorType::get({4}, cb.getI8Type());
+                  for (int64_t r = 0; r < regs; ++r) {
+                    SmallVector<Value> bytes;
+                    for (int64_t e = 0; e < 4; ++e)
+                      bytes.push_back(arith::TruncIOp::create(
+                          cb, cb.getI8Type(), v[4 * r + e]));
+                    f = vector::InsertOp::create(
+                        cb, vector::FromElementsOp::create(cb, rowT, bytes), f,
+                        ArrayRef<int64_t>{r});
                   }
-                  Value code =
-                      nibble(cb, bo.data, {kk, colBByte}, colBNib, valid);
-                  SmallVector<Value> p = parts(cb, code, asymB);
-                  for (int gb = 0; gb < groupsB; ++gb)
-                    bBytes[gb].push_back(p[gb]);
-                }
-              // A fragment as vector<regs x 4 x i8>, one register a row,
-              // the first element in the low byte (inserted row by row: no
-              // n-D shape_cast in the kernel).
-              auto frag = [&](ArrayRef<Value> v, int64_t regs) {
-                auto t = VectorType::get({regs, 4}, cb.getI8Type());
-                Value f = arith::ConstantOp::create(
-                    cb, DenseElementsAttr::get(t, cb.getI8IntegerAttr(0)));
-                auto rowT = VectorType::get({4}, cb.getI8Type());
-                for (int64_t r = 0; r < regs; ++r) {
-                  SmallVector<Value> bytes;
-                  for (int64_t e = 0; e < 4; ++e)
-                    bytes.push_back(arith::TruncIOp::create(cb, cb.getI8Type(),
-                                                            v[4 * r + e]));
-                  f = vector::InsertOp::create(
-                      cb, vector::FromElementsOp::create(cb, rowT, bytes), f,
-                      ArrayRef<int64_t>{r});
-                }
-                return f;
-              };
-              SmallVector<Value> next;
-              for (int ga = 0; ga < groupsA; ++ga)
-                for (int gb = 0; gb < groupsB; ++gb) {
-                  int64_t gi = ga * groupsB + gb;
-                  next.push_back(nvgpu::MmaSyncOp::create(
-                      cb, frag(aBytes[ga], 4), frag(bBytes[gb], 2), sums[gi],
-                      cb.getI64ArrayAttr({kTileM, kTileN, kMmaK})));
-                }
-              scf::YieldOp::create(cb, next);
-            });
-        // The block's scales for the lane's rows and columns.
-        SmallVector<Value> sa, sb; // [h * groupsA + ga], [j * groupsB + gb]
-        for (int64_t h = 0; h < 2; ++h)
-          for (int ga = 0; ga < groupsA; ++ga)
-            sa.push_back(bn.decodeScale(
-                a.format.scale,
-                fetchScaleCode(bb, ga ? a.neg : a.pos, {rowsA[h], blk})));
-        for (int64_t j = 0; j < 2; ++j)
-          for (int gb = 0; gb < groupsB; ++gb)
-            sb.push_back(bn.decodeScale(
-                bo.format.scale,
-                fetchScaleCode(bb, gb ? bo.neg : bo.pos, {blk, colsC[j]})));
-        SmallVector<Value> next;
-        for (int64_t i = 0; i < 4; ++i) {
-          int64_t h = i / 2, j = i % 2;
-          Value c;
-          for (int ga = 0; ga < groupsA; ++ga)
-            for (int gb = 0; gb < groupsB; ++gb) {
-              Value s = vector::ExtractOp::create(
-                  bb, chunkLoop.getResult(ga * groupsB + gb),
-                  ArrayRef<int64_t>{h, j});
-              // S32 = fp32(S): the integer (< 2^24) converts exactly and
-              // the division by 4 is exact.
-              Value s32 = arith::MulFOp::create(
-                  bb, arith::SIToFPOp::create(bb, bb.getF32Type(), s),
-                  bn.f32(0.25f));
-              Value t = arith::MulFOp::create(
-                  bb, arith::MulFOp::create(bb, s32, sa[h * groupsA + ga]),
-                  sb[j * groupsB + gb]);
-              c = c ? Value(arith::AddFOp::create(bb, c, t)) : t;
-            }
-          next.push_back(arith::AddFOp::create(bb, accs[i], c));
-        }
-        scf::YieldOp::create(bb, next);
-      });
+                  return f;
+                };
+                SmallVector<Value> next;
+                for (int ga = 0; ga < groupsA; ++ga)
+                  for (int gb = 0; gb < groupsB; ++gb) {
+                    int64_t gi = ga * groupsB + gb;
+                    next.push_back(nvgpu::MmaSyncOp::create(
+                        cb, frag(aBytes[ga], 4), frag(bBytes[gb], 2), sums[gi],
+                        cb.getI64ArrayAttr({kTileM, kTileN, kMmaK})));
+                  }
+                scf::YieldOp::create(cb, next);
+              });
+          // The block's scales for the lane's rows and columns.
+          SmallVector<Value> sa, sb; // [h * groupsA + ga], [j * groupsB + gb]
+          for (int64_t h = 0; h < 2; ++h)
+            for (int ga = 0; ga < groupsA; ++ga)
+              sa.push_back(bn.decodeScale(
+                  a.format.scale,
+                  fetchScaleCode(bb, ga ? a.neg : a.pos, {rowsA[h], blk})));
+          for (int64_t j = 0; j < 2; ++j)
+            for (int gb = 0; gb < groupsB; ++gb)
+              sb.push_back(bn.decodeScale(
+                  bo.format.scale,
+                  fetchScaleCode(bb, gb ? bo.neg : bo.pos, {blk, colsC[j]})));
+          SmallVector<Value> next;
+          for (int64_t i = 0; i < 4; ++i) {
+            int64_t h = i / 2, j = i % 2;
+            Value c;
+            for (int ga = 0; ga < groupsA; ++ga)
+              for (int gb = 0; gb < groupsB; ++gb) {
+                Value s = vector::ExtractOp::create(
+                    bb, chunkLoop.getResult(ga * groupsB + gb),
+                    ArrayRef<int64_t>{h, j});
+                // S32 = fp32(S): the integer (< 2^24) converts exactly and
+                // the division by 4 is exact.
+                Value s32 = arith::MulFOp::create(
+                    bb, arith::SIToFPOp::create(bb, bb.getF32Type(), s),
+                    bn.f32(0.25f));
+                Value t = arith::MulFOp::create(
+                    bb, arith::MulFOp::create(bb, s32, sa[h * groupsA + ga]),
+                    sb[j * groupsB + gb]);
+                c = c ? Value(arith::AddFOp::create(bb, c, t)) : t;
+              }
+            next.push_back(arith::AddFOp::create(bb, accs[i], c));
+          }
+          scf::YieldOp::create(bb, next);
+        });
+    results = SmallVector<Value>(blockLoop.getResults());
+  }
 
+  for (int64_t i = 0; i < 4; ++i)
+    storeResult(kb, results[i], rowsA[i / 2], rowsAValid[i / 2], colsC[i % 2],
+                colsCValid[i % 2]);
+}
+
+void MatmulLowering::storeResult(ImplicitLocOpBuilder &kb, Value r, Value m,
+                                 Value mValid, Value n, Value nValid) {
   auto rt = cast<RankedTensorType>(op.getResult().getType());
-  for (int64_t i = 0; i < 4; ++i) {
-    int64_t h = i / 2, j = i % 2;
-    Value r = blockLoop.getResult(i);
-    if (a.format.tensorScale)
-      r = arith::MulFOp::create(kb, r, a.g);
-    if (bo.format.tensorScale)
-      r = arith::MulFOp::create(kb, r, bo.g);
-    Value init = toF32(
-        kb, memref::LoadOp::create(kb, accBuf, ValueRange{rowsA[h], colsC[j]}));
-    Value fin =
-        fromF32(kb, arith::AddFOp::create(kb, init, r), rt.getElementType());
-    auto ifOp = scf::IfOp::create(kb, land(rowsAValid[h], colsCValid[j]),
-                                  /*withElseRegion=*/false);
-    OpBuilder::InsertionGuard guard(kb);
-    kb.setInsertionPointToStart(ifOp.thenBlock());
-    memref::StoreOp::create(kb, fin, out, ValueRange{rowsA[h], colsC[j]});
+  if (a.format.tensorScale)
+    r = arith::MulFOp::create(kb, r, a.g);
+  if (bo.format.tensorScale)
+    r = arith::MulFOp::create(kb, r, bo.g);
+  Value init = toF32(kb, memref::LoadOp::create(kb, accBuf, ValueRange{m, n}));
+  Value fin =
+      fromF32(kb, arith::AddFOp::create(kb, init, r), rt.getElementType());
+  auto ifOp = scf::IfOp::create(kb, andOpt(kb, mValid, nValid),
+                                /*withElseRegion=*/false);
+  OpBuilder::InsertionGuard guard(kb);
+  kb.setInsertionPointToStart(ifOp.thenBlock());
+  memref::StoreOp::create(kb, fin, out, ValueRange{m, n});
+}
+
+void MatmulLowering::buildMFMAKernel(ImplicitLocOpBuilder &kb,
+                                     gpu::LaunchOp launch) {
+  NumericBuilder nb(kb);
+  const bool asymA = a.format.asymmetric, asymB = bo.format.asymmetric;
+  const int groupsA = asymA ? 2 : 1, groupsB = asymB ? 2 : 1;
+  Value tid = launch.getThreadIds().x;
+  Value wave = arith::DivUIOp::create(kb, tid, nb.index(kWaveSize));
+  Value lane = arith::RemUIOp::create(kb, tid, nb.index(kWaveSize));
+  // Lane l holds row (A) / column (B) l % 16 and the 32 positions
+  // 32·(l / 16) .. + 31 of the 128 of a chunk: one block of 32.
+  Value li = arith::RemUIOp::create(kb, lane, nb.index(kMfmaTile));
+  Value lk = arith::DivUIOp::create(kb, lane, nb.index(kMfmaTile));
+  Value m0 =
+      arith::MulIOp::create(kb, launch.getBlockIds().y, nb.index(kMfmaTile));
+  Value n0 = arith::MulIOp::create(
+      kb,
+      arith::AddIOp::create(
+          kb,
+          arith::MulIOp::create(kb, launch.getBlockIds().x, nb.index(warps)),
+          wave),
+      nb.index(kMfmaTile));
+  Value rowRaw = arith::AddIOp::create(kb, m0, li);
+  Value rowValid = ltU(kb, rowRaw, mSize), row = clampIdx(kb, rowRaw, mSize);
+  Value colRaw = arith::AddIOp::create(kb, n0, li);
+  Value colValid = ltU(kb, colRaw, nSize), col = clampIdx(kb, colRaw, nSize);
+  const int64_t chunks = (kSize + kMfmaK - 1) / kMfmaK;
+  const bool partialK = kSize % kMfmaK != 0;
+  Value kBound = nb.index(kSize);
+
+  auto elemType = [&](ref::ElemKind k) -> Type {
+    switch (k) {
+    case ref::ElemKind::E2M1:
+      return kb.getType<Float4E2M1FNType>();
+    case ref::ElemKind::E2M3:
+      return kb.getType<Float6E2M3FNType>();
+    case ref::ElemKind::E3M2:
+      return kb.getType<Float6E3M2FNType>();
+    case ref::ElemKind::E4M3:
+      return kb.getType<Float8E4M3FNType>();
+    default:
+      return kb.getType<Float8E5M2Type>();
+    }
+  };
+  auto f32x4 = VectorType::get({4}, kb.getF32Type());
+  Value zero = arith::ConstantOp::create(
+      kb, DenseElementsAttr::get(f32x4, kb.getF32FloatAttr(0.0f)));
+  auto loop = scf::ForOp::create(
+      kb, nb.index(0), nb.index(chunks), nb.index(1), ValueRange{zero},
+      [&](OpBuilder &cb0, Location cloc, Value chunk, ValueRange iter) {
+        ImplicitLocOpBuilder cb(cloc, cb0);
+        NumericBuilder cn(cb);
+        Value kLane = arith::AddIOp::create(
+            cb, arith::MulIOp::create(cb, chunk, cn.index(kMfmaK)),
+            arith::MulIOp::create(cb, lk, cn.index(32)));
+        // The lane's 32 codes of an operand as the MFMA's element vector,
+        // per sign group; its block's scale as f8E8M0FNU (1.0 past the last
+        // block).
+        // Returns the element vectors of the groups, then their scales.
+        auto operand = [&](const Operand &o, bool isA, Value other,
+                           Value otherValid) -> SmallVector<Value> {
+          const int groups = o.format.asymmetric ? 2 : 1;
+          unsigned width = cast<FloatType>(elemType(o.format.elem)).getWidth();
+          SmallVector<SmallVector<Value>> codes(groups);
+          for (int64_t e = 0; e < 32; ++e) {
+            Value k = arith::AddIOp::create(cb, kLane, cn.index(e));
+            Value valid = otherValid, kk = k;
+            if (partialK) {
+              valid = andOpt(cb, valid, ltU(cb, k, kBound));
+              kk = clampIdx(cb, k, kBound);
+            }
+            Value c = fetchCode(cb, cn, o.format, o.data,
+                                isA ? SmallVector<Value>{other, kk}
+                                    : SmallVector<Value>{kk, other});
+            c = arith::SelectOp::create(cb, valid, c, cn.i32(0));
+            if (groups == 1) {
+              codes[0].push_back(c);
+              continue;
+            }
+            Value negative = arith::CmpIOp::create(
+                cb, arith::CmpIPredicate::ne,
+                arith::AndIOp::create(cb, c, cn.i32(8)), cn.i32(0));
+            codes[0].push_back(
+                arith::SelectOp::create(cb, negative, cn.i32(0), c));
+            codes[1].push_back(
+                arith::SelectOp::create(cb, negative, c, cn.i32(0)));
+          }
+          SmallVector<Value> vecs;
+          for (int g = 0; g < groups; ++g) {
+            SmallVector<Value> narrow;
+            for (Value c : codes[g])
+              narrow.push_back(
+                  arith::TruncIOp::create(cb, cb.getIntegerType(width), c));
+            Value iv = vector::FromElementsOp::create(
+                cb, VectorType::get({32}, cb.getIntegerType(width)), narrow);
+            vecs.push_back(arith::BitcastOp::create(
+                cb, VectorType::get({32}, elemType(o.format.elem)), iv));
+          }
+          Value blk = arith::DivUIOp::create(cb, kLane, cn.index(bs));
+          Value inside = ltU(cb, blk, cn.index(nBlocks));
+          Value blkC = clampIdx(cb, blk, cn.index(nBlocks));
+          SmallVector<Value> scales;
+          for (int g = 0; g < groups; ++g) {
+            Value arr = g ? o.neg : o.pos;
+            Value code = fetchScaleCode(cb, arr,
+                                        isA ? SmallVector<Value>{row, blkC}
+                                            : SmallVector<Value>{blkC, col});
+            code = arith::SelectOp::create(cb, inside, code, cn.i32(127));
+            scales.push_back(arith::BitcastOp::create(
+                cb, cb.getType<Float8E8M0FNUType>(),
+                arith::TruncIOp::create(cb, cb.getI8Type(), code)));
+          }
+          vecs.append(scales.begin(), scales.end());
+          return vecs;
+        };
+        SmallVector<Value> av = operand(a, true, row, rowValid);
+        SmallVector<Value> bv = operand(bo, false, col, colValid);
+        Value acc = iter[0];
+        for (int ga = 0; ga < groupsA; ++ga)
+          for (int gb = 0; gb < groupsB; ++gb)
+            acc = amdgpu::ScaledMFMAOp::create(
+                cb, f32x4, cb.getI32IntegerAttr(kMfmaTile),
+                cb.getI32IntegerAttr(kMfmaTile), cb.getI32IntegerAttr(kMfmaK),
+                av[ga], bv[gb], acc, av[groupsA + ga], bv[groupsB + gb],
+                cb.getI32IntegerAttr(0), cb.getI32IntegerAttr(0));
+        scf::YieldOp::create(cb, ValueRange{acc});
+      });
+  // Lane l holds D rows 4·(l / 16) .. + 3 of column l % 16.
+  for (int64_t r = 0; r < 4; ++r) {
+    Value m = arith::AddIOp::create(
+        kb, m0,
+        arith::AddIOp::create(kb, arith::MulIOp::create(kb, lk, nb.index(4)),
+                              nb.index(r)));
+    Value v =
+        vector::ExtractOp::create(kb, loop.getResult(0), ArrayRef<int64_t>{r});
+    storeResult(kb, v, clampIdx(kb, m, mSize), ltU(kb, m, mSize), col,
+                colValid);
   }
 }
 
@@ -434,9 +751,11 @@ void MatmulLowering::run() {
         b, arith::AddIOp::create(b, x, nb.index(d - 1)), nb.index(d));
   };
   Value one = nb.index(1);
-  auto launch = gpu::LaunchOp::create(b, ceilDiv(nSize, kTileN * warps),
+  const int64_t tileN = amd ? kMfmaTile : kTileN,
+                lanes = amd ? kWaveSize : kWarpSize;
+  auto launch = gpu::LaunchOp::create(b, ceilDiv(nSize, tileN * warps),
                                       ceilDiv(mSize, kTileM), one,
-                                      nb.index(kWarpSize * warps), one, one);
+                                      nb.index(lanes * warps), one, one);
   {
     OpBuilder::InsertionGuard guard(b);
     Block &body = launch.getBody().front();
@@ -445,12 +764,36 @@ void MatmulLowering::run() {
       gpu::TerminatorOp::create(b);
     b.setInsertionPoint(body.getTerminator());
     ImplicitLocOpBuilder kb(op.getLoc(), b);
-    buildKernel(kb, launch);
+    if (amd)
+      buildMFMAKernel(kb, launch);
+    else
+      buildKernel(kb, launch);
   }
   Value result = bufferization::ToTensorOp::create(b, rt, out,
                                                    /*restrict=*/true,
                                                    /*writable=*/true);
   rewriter.replaceOp(op, result);
+}
+
+/// Why `op` (eligible for the integer MMA) cannot take the native
+/// block-scaled MMA (empty if it can); sets `scaleVec`.
+std::string nativeIneligibility(MatmulOp op, int64_t &scaleVec) {
+  ref::Format fa =
+      cast<QTensorType>(op.getLhs().getType()).getFormat().getReferenceFormat();
+  ref::Format fb =
+      cast<QTensorType>(op.getRhs().getType()).getFormat().getReferenceFormat();
+  if (fa.scale != fb.scale)
+    return "the operands' scale formats differ";
+  if (fa.scale == ref::ScaleKind::E8M0) {
+    scaleVec = fa.blockSize % 32 == 0 ? 2 : 4;
+    return {};
+  }
+  if (fa.scale == ref::ScaleKind::E4M3) {
+    scaleVec = 4;
+    return {};
+  }
+  return "scales that are neither E8M0 nor E4M3 (the hardware takes ue8m0 "
+         "or ue4m3)";
 }
 
 struct ConvertMXMatmulToGPUMMAPass
@@ -461,7 +804,7 @@ struct ConvertMXMatmulToGPUMMAPass
     if (warps < 1 || warps > 32) {
       getOperation()->emitError(
           "convert-mx-matmul-to-gpu-mma: warps must be in [1, 32], got ")
-          << warps;
+          << static_cast<int64_t>(warps);
       return signalPassFailure();
     }
     SmallVector<MatmulOp> ops;
@@ -475,9 +818,110 @@ struct ConvertMXMatmulToGPUMMAPass
           op.emitRemark() << "left to convert-mx-to-linalg: " << why;
         continue;
       }
+      int64_t scaleVec = 0;
+      if (blockScale) {
+        std::string whyNot = nativeIneligibility(op, scaleVec);
+        if (!whyNot.empty()) {
+          scaleVec = 0;
+          if (report)
+            op.emitRemark() << "exact integer MMA instead of the block-scaled "
+                               "MMA: "
+                            << whyNot;
+        }
+      }
       ++numRewritten;
-      MatmulLowering(rewriter, op, warps).run();
+      MatmulLowering(rewriter, op, warps, scaleVec).run();
     }
+  }
+};
+
+/// Why `op` cannot take amdgpu.scaled_mfma (empty if it can).
+std::string mfmaIneligibility(MatmulOp op) {
+  if (op.getMode() != MatmulMode::exact)
+    return "mode emulate";
+  auto ta = cast<QTensorType>(op.getLhs().getType());
+  auto tb = cast<QTensorType>(op.getRhs().getType());
+  if (ta.getRank() != 2)
+    return "batched (rank-3) matmul";
+  ref::Format fa = ta.getFormat().getReferenceFormat();
+  ref::Format fb = tb.getFormat().getReferenceFormat();
+  for (const ref::Format &f : {fa, fb}) {
+    if (f.elem == ref::ElemKind::INT8)
+      return "INT8 elements (the scaled MFMA takes FP4, FP6 and FP8)";
+    if (f.scale != ref::ScaleKind::E8M0)
+      return "scales other than E8M0 (the scaled MFMA takes E8M0 only)";
+  }
+  if (fa.blockSize != fb.blockSize || fa.blockSize % 32 != 0)
+    return "block size not a multiple of 32 (one scale per 32 elements)";
+  if (ShapedType::isDynamic(tb.getShape()[0]))
+    return "dynamic K";
+  return {};
+}
+
+struct ConvertMXMatmulToAMDGPUMFMAPass
+    : mlir::mx::impl::ConvertMXMatmulToAMDGPUMFMAPassBase<
+          ConvertMXMatmulToAMDGPUMFMAPass> {
+  using Base::Base;
+  void runOnOperation() override {
+    if (waves < 1 || waves > 16) {
+      getOperation()->emitError(
+          "convert-mx-matmul-to-amdgpu-mfma: waves must be in [1, 16], got ")
+          << static_cast<int64_t>(waves);
+      return signalPassFailure();
+    }
+    SmallVector<MatmulOp> ops;
+    getOperation()->walk([&](MatmulOp op) { ops.push_back(op); });
+    IRRewriter rewriter(&getContext());
+    for (MatmulOp op : ops) {
+      std::string why = mfmaIneligibility(op);
+      if (!why.empty()) {
+        ++numSkipped;
+        if (report)
+          op.emitRemark() << "left to convert-mx-to-linalg: " << why;
+        continue;
+      }
+      ++numRewritten;
+      MatmulLowering(rewriter, op, waves, /*scaleVec=*/0, /*amd=*/true).run();
+    }
+  }
+};
+
+struct ConvertMXNVVMToNVVMPass
+    : mlir::mx::impl::ConvertMXNVVMToNVVMPassBase<ConvertMXNVVMToNVVMPass> {
+  using Base::Base;
+  void runOnOperation() override {
+    IRRewriter rewriter(&getContext());
+    getOperation()->walk([&](NVVMMmaBlockScaleOp op) {
+      rewriter.setInsertionPoint(op);
+      ImplicitLocOpBuilder b(op.getLoc(), rewriter);
+      auto elements = [&](Value v) {
+        SmallVector<Value> r;
+        for (int64_t i = 0, e = cast<VectorType>(v.getType()).getNumElements();
+             i < e; ++i)
+          r.push_back(vector::ExtractOp::create(b, v, ArrayRef<int64_t>{i}));
+        return r;
+      };
+      Value zero16 = arith::ConstantOp::create(b, b.getI16IntegerAttr(0));
+      auto resT = LLVM::LLVMStructType::getLiteral(
+          b.getContext(), SmallVector<Type>(4, b.getF32Type()));
+      auto mma = NVVM::MmaBlockScaleOp::create(
+          b, resT, elements(op.getA()), elements(op.getB()),
+          elements(op.getAcc()), op.getScaleA(), zero16, zero16, op.getScaleB(),
+          zero16, zero16, {16, 8, 64},
+          std::array<NVVM::MMATypes, 2>{NVVM::MMATypes::e2m1,
+                                        NVVM::MMATypes::e2m1},
+          op.getScaleVec() == 2 ? NVVM::ScaleVecSize::X2
+                                : NVVM::ScaleVecSize::X4,
+          op.getUe4m3() ? NVVM::BlockScaleFormat::UE4M3
+                        : NVVM::BlockScaleFormat::UE8M0,
+          NVVM::MMABlockScaleKind::MXF4NVF4);
+      SmallVector<Value> d;
+      for (int64_t i = 0; i < 4; ++i)
+        d.push_back(LLVM::ExtractValueOp::create(b, mma.getRes(),
+                                                 ArrayRef<int64_t>{i}));
+      rewriter.replaceOp(
+          op, vector::FromElementsOp::create(b, op.getResult().getType(), d));
+    });
   }
 };
 

@@ -80,9 +80,8 @@ SmallVector<Value> loopIndices(ImplicitLocOpBuilder &b, unsigned n) {
 
 /// The dequantized f32 value (§2.7) of element `idx` whose block has scale
 /// index `sidx`.
-Value dequantValue(ImplicitLocOpBuilder &b, NumericBuilder &nb,
-                   const Parts &p, ArrayRef<Value> idx,
-                   ArrayRef<Value> sidx) {
+Value dequantValue(ImplicitLocOpBuilder &b, NumericBuilder &nb, const Parts &p,
+                   ArrayRef<Value> idx, ArrayRef<Value> sidx) {
   const ref::Format &f = p.format;
   Value q = nb.decode(f.elem, fetchCode(b, nb, f, p.data, idx));
   Value sc = fetchScaleCode(b, p.pos, sidx);
@@ -162,8 +161,7 @@ Value blockContribution(ImplicitLocOpBuilder &b, NumericBuilder &nb,
                      int u) -> Value {
     if (width == 128)
       return ln.units(v);
-    Value scaled =
-        arith::MulFOp::create(lb, v, ln.f32(std::ldexp(1.0f, u)));
+    Value scaled = arith::MulFOp::create(lb, v, ln.f32(std::ldexp(1.0f, u)));
     return arith::FPToSIOp::create(lb, lb.getIntegerType(width), scaled);
   };
   auto zeroOf = [&](NumericBuilder &ln) -> Value {
@@ -199,11 +197,13 @@ Value blockContribution(ImplicitLocOpBuilder &b, NumericBuilder &nb,
         SmallVector<Value> next;
         for (int ga = 0; ga < 2; ++ga)
           for (int gb = 0; gb < 2; ++gb) {
-            Value inA = ga ? negA : arith::XOrIOp::create(lb, negA, ln.i1(true));
-            Value inB = gb ? negB : arith::XOrIOp::create(lb, negB, ln.i1(true));
+            Value inA =
+                ga ? negA : arith::XOrIOp::create(lb, negA, ln.i1(true));
+            Value inB =
+                gb ? negB : arith::XOrIOp::create(lb, negB, ln.i1(true));
             Value sel = arith::AndIOp::create(lb, inA, inB);
-            next.push_back(arith::AddIOp::create(
-                lb, iter[ga * 2 + gb], ln.select(sel, prod, zero)));
+            next.push_back(arith::AddIOp::create(lb, iter[ga * 2 + gb],
+                                                 ln.select(sel, prod, zero)));
           }
         Value notFin = arith::XOrIOp::create(lb, fin, ln.i1(true));
         next.push_back(arith::OrIOp::create(lb, iter[4], notFin));
@@ -218,8 +218,7 @@ Value blockContribution(ImplicitLocOpBuilder &b, NumericBuilder &nb,
   auto scaleOf = [&](const BlockView &v, bool negGroup) {
     const Parts &p = *v.parts;
     Value arr = (negGroup && p.format.asymmetric) ? p.neg : p.pos;
-    return nb.decodeScale(p.format.scale,
-                          fetchScaleCode(b, arr, v.scaleIndex));
+    return nb.decodeScale(p.format.scale, fetchScaleCode(b, arr, v.scaleIndex));
   };
   Value saP = scaleOf(va, false), saN = scaleOf(va, true);
   Value sbP = scaleOf(vb, false), sbN = scaleOf(vb, true);
@@ -297,8 +296,8 @@ LogicalResult lowerQuantize(RewriterBase &rewriter, QuantizeOp op) {
       Value fallback = arith::OrIOp::create(
           b, bad,
           arith::OrIOp::create(
-              b, arith::CmpFOp::create(b, CmpFPredicate::OEQ, amax,
-                                       nb.f32(0.0f)),
+              b,
+              arith::CmpFOp::create(b, CmpFPredicate::OEQ, amax, nb.f32(0.0f)),
               arith::CmpFOp::create(b, CmpFPredicate::OEQ, qv, nb.f32(0.0f))));
       g = nb.select(fallback, nb.f32(1.0f), qv);
     }
@@ -347,8 +346,7 @@ LogicalResult lowerQuantize(RewriterBase &rewriter, QuantizeOp op) {
           Value gtN = arith::CmpFOp::create(lb, CmpFPredicate::OGT, nv, n);
           out.push_back(ln.select(gtN, nv, n));
         } else {
-          out.push_back(arith::MaxNumFOp::create(
-              lb, args[1], ln.abs(v)));
+          out.push_back(arith::MaxNumFOp::create(lb, args[1], ln.abs(v)));
         }
         out.push_back(arith::OrIOp::create(
             lb, args.back(),
@@ -464,7 +462,8 @@ LogicalResult lowerQuantize(RewriterBase &rewriter, QuantizeOp op) {
           SmallVector<Value> lo(idx), hi(idx);
           lo.back() = j2;
           Value hiPos = arith::AddIOp::create(lb, j2, ln.index(1));
-          Value hiIn = arith::CmpIOp::create(lb, CmpIPredicate::ult, hiPos, inner);
+          Value hiIn =
+              arith::CmpIOp::create(lb, CmpIPredicate::ult, hiPos, inner);
           hi.back() = arith::MinUIOp::create(
               lb, hiPos, arith::SubIOp::create(lb, inner, ln.index(1)));
           Value cl = arith::ExtUIOp::create(
@@ -476,8 +475,8 @@ LogicalResult lowerQuantize(RewriterBase &rewriter, QuantizeOp op) {
               lb, arith::AndIOp::create(lb, cl, ln.i32(0xF)),
               arith::ShLIOp::create(
                   lb, arith::AndIOp::create(lb, ch, ln.i32(0xF)), ln.i32(4)));
-          linalg::YieldOp::create(
-              lb, ValueRange{arith::TruncIOp::create(lb, lb.getI8Type(), byte)});
+          linalg::YieldOp::create(lb, ValueRange{arith::TruncIOp::create(
+                                          lb, lb.getI8Type(), byte)});
         });
     data = packed.getResult(0);
   }
@@ -522,8 +521,8 @@ LogicalResult lowerDequantize(RewriterBase &rewriter, DequantizeOp op) {
         SmallVector<Value> sidx(idx);
         sidx[axis] = arith::DivUIOp::create(lb, sidx[axis], ln.index(bs));
         Value y = dequantValue(lb, ln, p, idx, sidx);
-        linalg::YieldOp::create(lb, ValueRange{fromF32(lb, y,
-                                                       rt.getElementType())});
+        linalg::YieldOp::create(
+            lb, ValueRange{fromF32(lb, y, rt.getElementType())});
       });
   rewriter.replaceOp(op, g.getResult(0));
   return success();
@@ -606,8 +605,8 @@ LogicalResult lowerMatmul(RewriterBase &rewriter, MatmulOp op) {
             r = arith::MulFOp::create(lb, r, pb.g);
         }
         Value fin = arith::AddFOp::create(lb, toF32(lb, args[0]), r);
-        linalg::YieldOp::create(lb,
-                                ValueRange{fromF32(lb, fin, rt.getElementType())});
+        linalg::YieldOp::create(
+            lb, ValueRange{fromF32(lb, fin, rt.getElementType())});
       });
   rewriter.replaceOp(op, gen.getResult(0));
   return success();
@@ -626,8 +625,8 @@ LogicalResult lowerBlockMac(RewriterBase &rewriter, BlockMacOp op) {
   Value zero = nb.index(0);
   BlockView va{&pa, [](Value k) { return SmallVector<Value>{k}; }, {zero}};
   BlockView vb{&pb, [](Value k) { return SmallVector<Value>{k}; }, {zero}};
-  Value c = blockContribution(b, nb, va, vb, zero,
-                              nb.index(pa.type.getShape()[0]));
+  Value c =
+      blockContribution(b, nb, va, vb, zero, nb.index(pa.type.getShape()[0]));
   rewriter.replaceOp(op, arith::AddFOp::create(b, op.getAcc(), c).getResult());
   return success();
 }
@@ -676,7 +675,10 @@ LogicalResult mlir::mx::lowerMXOps(Operation *root) {
   if (failed(applyPatternsGreedily(root, std::move(patterns), config)))
     return root->emitError("mx lowering did not converge");
   WalkResult res = root->walk([&](Operation *op) {
-    if (isa<MXDialect>(op->getDialect()) && !isa<X86LookupOp, X86DotU8S8Op>(op)) {
+    // The kernel primitives (mx.x86.*, mx.nvvm.*) work on vectors, not on
+    // quantized values: later passes lower them.
+    if (isa<MXDialect>(op->getDialect()) &&
+        !isa<X86LookupOp, X86DotU8S8Op, NVVMMmaBlockScaleOp>(op)) {
       op->emitOpError("quantized values must be produced by mx.quantize or "
                       "consumed by mx.dequantize/mx.matmul/mx.block_mac "
                       "within the lowered code; pass raw parts across "

@@ -428,3 +428,35 @@ func.func @f(%acc: vector<16xi32>, %a: vector<64xi8>, %b: vector<64xi16>) {
   %s = "mx.x86.dot_u8s8"(%acc, %a, %b) : (vector<16xi32>, vector<64xi8>, vector<64xi16>) -> vector<16xi32>
   return
 }
+
+// -----
+
+func.func @f(%c: vector<4xf32>, %a: vector<4xi32>, %b: vector<2xi32>, %s: i32) {
+  // expected-error @+1 {{'mx.nvvm.mma_block_scale' op scale_vec must be 2 or 4, got 1}}
+  %d = mx.nvvm.mma_block_scale %c, %a, %b, %s, %s {scale_vec = 1 : i64} : vector<4xi32>, vector<2xi32> -> vector<4xf32>
+  return
+}
+
+// -----
+
+func.func @f(%c: vector<4xf32>, %a: vector<4xi32>, %b: vector<2xi32>, %s: i32) {
+  // expected-error @+1 {{'mx.nvvm.mma_block_scale' op ue4m3 scales need scale_vec = 4 (one scale per 16 positions)}}
+  %d = mx.nvvm.mma_block_scale %c, %a, %b, %s, %s {scale_vec = 2 : i64, ue4m3} : vector<4xi32>, vector<2xi32> -> vector<4xf32>
+  return
+}
+
+// -----
+
+func.func @f(%c: vector<4xf32>, %a: vector<2xi32>, %b: vector<2xi32>, %s: i32) {
+  // expected-error @+1 {{'mx.nvvm.mma_block_scale' op operand #1 must be vector of 32-bit signless integer values of length 4, but got 'vector<2xi32>'}}
+  %d = "mx.nvvm.mma_block_scale"(%c, %a, %b, %s, %s) {scale_vec = 2 : i64} : (vector<4xf32>, vector<2xi32>, vector<2xi32>, i32, i32) -> vector<4xf32>
+  return
+}
+
+// -----
+
+func.func @f(%c: vector<4xf32>, %a: vector<4xi32>, %b: vector<2xi32>, %s: i32) {
+  // expected-error @+1 {{'mx.nvvm.mma_block_scale' op result #0 must be vector of 32-bit float values of length 4, but got 'vector<4xf16>'}}
+  %d = "mx.nvvm.mma_block_scale"(%c, %a, %b, %s, %s) {scale_vec = 2 : i64} : (vector<4xf32>, vector<4xi32>, vector<2xi32>, i32, i32) -> vector<4xf16>
+  return
+}

@@ -104,3 +104,14 @@ func.func @x86_primitives(%t: vector<64xi8>, %i: vector<64xi8>, %acc: vector<16x
   %s = mx.x86.dot_u8s8 %acc, %l, %x : vector<64xi8> -> vector<16xi32>
   return %s : vector<16xi32>
 }
+
+// CHECK-LABEL: func.func @nvvm_primitives
+// CHECK: %[[D:.*]] = mx.nvvm.mma_block_scale %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}} {scale_vec = 2 : i64} : vector<4xi32>, vector<2xi32> -> vector<4xf32>
+// CHECK: mx.nvvm.mma_block_scale %[[D]], %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}} {scale_vec = 4 : i64, ue4m3} : vector<4xi32>, vector<2xi32> -> vector<4xf32>
+// GENERIC-LABEL: sym_name = "nvvm_primitives"
+// GENERIC: "mx.nvvm.mma_block_scale"(%{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}) <{scale_vec = 2 : i64}> : (vector<4xf32>, vector<4xi32>, vector<2xi32>, i32, i32) -> vector<4xf32>
+func.func @nvvm_primitives(%c: vector<4xf32>, %a: vector<4xi32>, %b: vector<2xi32>, %sa: i32, %sb: i32) -> vector<4xf32> {
+  %d = mx.nvvm.mma_block_scale %c, %a, %b, %sa, %sb {scale_vec = 2 : i64} : vector<4xi32>, vector<2xi32> -> vector<4xf32>
+  %e = mx.nvvm.mma_block_scale %d, %a, %b, %sa, %sb {scale_vec = 4 : i64, ue4m3} : vector<4xi32>, vector<2xi32> -> vector<4xf32>
+  return %e : vector<4xf32>
+}

@@ -11,6 +11,9 @@
 
 namespace mlir {
 class ModuleOp;
+namespace amdgpu {
+class AMDGPUDialect;
+} // namespace amdgpu
 namespace arith {
 class ArithDialect;
 } // namespace arith
@@ -20,9 +23,15 @@ class BufferizationDialect;
 namespace gpu {
 class GPUDialect;
 } // namespace gpu
+namespace LLVM {
+class LLVMDialect;
+} // namespace LLVM
 namespace memref {
 class MemRefDialect;
 } // namespace memref
+namespace NVVM {
+class NVVMDialect;
+} // namespace NVVM
 namespace nvgpu {
 class NVGPUDialect;
 } // namespace nvgpu
@@ -40,6 +49,8 @@ class VectorDialect;
 namespace mlir::mx {
 
 #define GEN_PASS_DECL_CONVERTMXMATMULTOGPUMMAPASS
+#define GEN_PASS_DECL_CONVERTMXNVVMTONVVMPASS
+#define GEN_PASS_DECL_CONVERTMXMATMULTOAMDGPUMFMAPASS
 #define GEN_PASS_DECL_MXGPUHOSTBUFFERSPASS
 #include "mx/Conversion/Passes.h.inc"
 

@@ -60,8 +60,8 @@ LogicalResult DequantizeOp::verify() {
   QTensorType q = getInput().getType();
   if (out.getShape() != q.getShape())
     return emitOpError("result shape ")
-           << shapeStr(out.getShape())
-           << " does not match the quantized shape " << shapeStr(q.getShape());
+           << shapeStr(out.getShape()) << " does not match the quantized shape "
+           << shapeStr(q.getShape());
   return success();
 }
 
@@ -124,8 +124,8 @@ LogicalResult MatmulOp::verify() {
            << ls[0] << ") does not match rhs batch size (" << rs[0] << ")";
   int64_t m = ls[b], k = ls[b + 1], kr = rs[b], n = rs[b + 1];
   if (!sameDim(k, kr))
-    return emitOpError("lhs K (") << k << ") does not match rhs K (" << kr
-                                  << ")";
+    return emitOpError("lhs K (")
+           << k << ") does not match rhs K (" << kr << ")";
   if (lhs.getBlockSize() != rhs.getBlockSize())
     return emitOpError("lhs block size ")
            << lhs.getBlockSize() << " does not match rhs block size "
@@ -137,8 +137,8 @@ LogicalResult MatmulOp::verify() {
            << rank << " accumulator, got rank " << acc.getRank();
   if (b && !sameDim(acc.getShape()[0], ls[0]))
     return emitOpError("accumulator dimension 0 (")
-           << acc.getShape()[0] << ") does not match the batch size ("
-           << ls[0] << ")";
+           << acc.getShape()[0] << ") does not match the batch size (" << ls[0]
+           << ")";
   if (!sameDim(acc.getShape()[b], m))
     return emitOpError("accumulator dimension ")
            << b << " (" << acc.getShape()[b] << ") does not match lhs M (" << m
@@ -180,6 +180,15 @@ static LogicalResult verifyParts(Operation *op, QTensorType q, Type data,
     return op->emitOpError("tensor_scale is only valid for formats with a "
                            "per-tensor scale (nvfp4), got ")
            << f;
+  return success();
+}
+
+LogicalResult NVVMMmaBlockScaleOp::verify() {
+  if (getScaleVec() != 2 && getScaleVec() != 4)
+    return emitOpError("scale_vec must be 2 or 4, got ") << getScaleVec();
+  if (getUe4m3() && getScaleVec() != 4)
+    return emitOpError("ue4m3 scales need scale_vec = 4 (one scale per 16 "
+                       "positions)");
   return success();
 }
 

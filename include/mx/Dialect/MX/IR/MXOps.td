@@ -305,4 +305,43 @@ def MX_X86DotU8S8Op : MX_Op<"x86.dot_u8s8", [Pure,
       "$acc `,` $lhs `,` $rhs attr-dict `:` type($lhs) `->` type($result)";
 }
 
+def MX_NVVMMmaBlockScaleOp : MX_Op<"nvvm.mma_block_scale", [Pure,
+    AllTypesMatch<["acc", "result"]>]> {
+  let summary = "Warp-level block-scaled FP4 MMA m16n8k64 (sm_120a)";
+  let description = [{
+    One lane's part of the warp-collective
+    `mma.sync.aligned.m16n8k64.row.col.kind::mxf4nvf4.block_scale`
+    `.scale_vec::{2X,4X}.f32.e2m1.e2m1.f32.{ue8m0,ue4m3}` (PTX ISA 8.7,
+    sm_120a): D[16x8] = A[16x64] · B[64x8] with every element of A and B
+    multiplied by its block scale, plus C, in f32 (the tensor core's own
+    summation order and internal precision: not the exact order of
+    FORMATS.md §6.2). `a` holds the lane's four registers of E2M1 codes of
+    A (eight codes per register, the first in the low nibble), `b` its two
+    registers of B, `acc` its four accumulator elements; `scale_a` and
+    `scale_b` hold the lane's scale codes (byte j: the scale of k positions
+    [j·64/scale_vec, (j+1)·64/scale_vec)); the byte and thread selectors
+    are 0. `scale_vec` is 2 (E8M0 scales per 32 positions) or 4 (per 16;
+    E8M0, or unsigned E4M3 with `ue4m3`). The primitive of
+    `convert-mx-matmul-to-gpu-mma` with `block-scale=true`; a
+    side-effect-free op so that bufferization and deallocation see through
+    it; `convert-mx-nvvm-to-nvvm` turns it into `nvvm.mma.block_scale`.
+
+    ```mlir
+    %d = mx.nvvm.mma_block_scale %c, %a, %b, %sa, %sb {scale_vec = 2 : i64}
+        : vector<4xi32>, vector<2xi32> -> vector<4xf32>
+    ```
+  }];
+  let arguments = (ins VectorOfLengthAndType<[4], [F32]>:$acc,
+                       VectorOfLengthAndType<[4], [I32]>:$a,
+                       VectorOfLengthAndType<[2], [I32]>:$b,
+                       I32:$scale_a, I32:$scale_b,
+                       I64Attr:$scale_vec, UnitAttr:$ue4m3);
+  let results = (outs VectorOfLengthAndType<[4], [F32]>:$result);
+  let assemblyFormat = [{
+    $acc `,` $a `,` $b `,` $scale_a `,` $scale_b attr-dict `:` type($a) `,`
+    type($b) `->` type($result)
+  }];
+  let hasVerifier = 1;
+}
+
 #endif // MX_DIALECT_MX_IR_MXOPS_TD
