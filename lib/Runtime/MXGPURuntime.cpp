@@ -195,6 +195,10 @@ void mgpuLaunchKernel(void *function, intptr_t gridX, intptr_t gridY,
                       intptr_t gridZ, intptr_t blockX, intptr_t blockY,
                       intptr_t blockZ, int32_t smem, void *stream,
                       void **params, void **extra, size_t /*paramsCount*/) {
+  // A grid over an empty range (e.g. a dynamic dimension of size 0) does
+  // nothing; the driver would reject it.
+  if (gridX == 0 || gridY == 0 || gridZ == 0)
+    return;
   check(driver().cuLaunchKernel(function, gridX, gridY, gridZ, blockX, blockY,
                                 blockZ, smem, stream, params, extra),
         "cuLaunchKernel");
