@@ -26,6 +26,7 @@ using CUcontext = void *;
 using CUmodule = void *;
 using CUfunction = void *;
 using CUstream = void *;
+using CUevent = void *;
 using CUdeviceptr = unsigned long long;
 
 constexpr CUresult kSuccess = 0;
@@ -61,6 +62,12 @@ struct Driver {
   CUresult (*cuMemFree)(CUdeviceptr);
   CUresult (*cuMemcpyAsync)(CUdeviceptr, CUdeviceptr, size_t, CUstream);
   CUresult (*cuGetErrorString)(CUresult, const char **);
+  // Loaded only with MX_GPU_TIMING set.
+  CUresult (*cuEventCreate)(CUevent *, unsigned) = nullptr;
+  CUresult (*cuEventRecord)(CUevent, CUstream) = nullptr;
+  CUresult (*cuEventSynchronize)(CUevent) = nullptr;
+  CUresult (*cuEventElapsedTime)(float *, CUevent, CUevent) = nullptr;
+  CUresult (*cuEventDestroy)(CUevent) = nullptr;
 };
 
 [[noreturn]] void fatal(const char *what, CUresult r, const Driver *d) {
@@ -111,6 +118,13 @@ Driver &driver() {
     load(d.lib, d.cuMemFree, "cuMemFree_v2");
     load(d.lib, d.cuMemcpyAsync, "cuMemcpyAsync");
     load(d.lib, d.cuGetErrorString, "cuGetErrorString");
+    if (getenv("MX_GPU_TIMING")) {
+      load(d.lib, d.cuEventCreate, "cuEventCreate");
+      load(d.lib, d.cuEventRecord, "cuEventRecord");
+      load(d.lib, d.cuEventSynchronize, "cuEventSynchronize");
+      load(d.lib, d.cuEventElapsedTime, "cuEventElapsedTime");
+      load(d.lib, d.cuEventDestroy, "cuEventDestroy_v2");
+    }
     CUresult r = d.cuInit(0);
     if (r != kSuccess)
       fatal("cuInit", r, &d);
@@ -149,6 +163,53 @@ void denseRange(int64_t rank, void *desc, int64_t elemSize, char *&ptr,
     n *= d->sizes[i];
   ptr = d->aligned + d->offset * elemSize;
   bytes = static_cast<size_t>(n * elemSize);
+}
+
+/// MX_GPU_TIMING: the GPU time of every kernel (by function and launch
+/// shape), measured with events around each launch and printed to stderr at
+/// exit, in launch order.
+struct KernelTime {
+  void *function;
+  unsigned grid[3], block[3];
+  long launches;
+  double ms;
+};
+constexpr int kMaxTimed = 512;
+KernelTime timed[kMaxTimed];
+int numTimed = 0;
+
+void printTimes() {
+  for (int i = 0; i < numTimed; ++i) {
+    const KernelTime &t = timed[i];
+    fprintf(stderr,
+            "mx-gpu-timing: kernel %d grid %ux%ux%u block %ux%ux%u launches "
+            "%ld total %.4f ms\n",
+            i, t.grid[0], t.grid[1], t.grid[2], t.block[0], t.block[1],
+            t.block[2], t.launches, t.ms);
+  }
+}
+
+KernelTime &timeSlot(void *function, const unsigned grid[3],
+                     const unsigned block[3]) {
+  for (int i = 0; i < numTimed; ++i) {
+    KernelTime &t = timed[i];
+    if (t.function == function && t.grid[0] == grid[0] &&
+        t.grid[1] == grid[1] && t.grid[2] == grid[2] &&
+        t.block[0] == block[0] && t.block[1] == block[1] &&
+        t.block[2] == block[2])
+      return t;
+  }
+  if (numTimed == 0)
+    atexit(printTimes);
+  if (numTimed == kMaxTimed)
+    return timed[kMaxTimed - 1];
+  KernelTime &t = timed[numTimed++];
+  t.function = function;
+  for (int i = 0; i < 3; ++i) {
+    t.grid[i] = grid[i];
+    t.block[i] = block[i];
+  }
+  return t;
 }
 
 } // namespace
@@ -199,9 +260,31 @@ void mgpuLaunchKernel(void *function, intptr_t gridX, intptr_t gridY,
   // nothing; the driver would reject it.
   if (gridX == 0 || gridY == 0 || gridZ == 0)
     return;
-  check(driver().cuLaunchKernel(function, gridX, gridY, gridZ, blockX, blockY,
-                                blockZ, smem, stream, params, extra),
+  Driver &d = driver();
+  CUevent start = nullptr, stop = nullptr;
+  if (d.cuEventCreate) {
+    check(d.cuEventCreate(&start, 0), "cuEventCreate");
+    check(d.cuEventCreate(&stop, 0), "cuEventCreate");
+    check(d.cuEventRecord(start, stream), "cuEventRecord");
+  }
+  check(d.cuLaunchKernel(function, gridX, gridY, gridZ, blockX, blockY, blockZ,
+                         smem, stream, params, extra),
         "cuLaunchKernel");
+  if (d.cuEventCreate) {
+    check(d.cuEventRecord(stop, stream), "cuEventRecord");
+    check(d.cuEventSynchronize(stop), "cuEventSynchronize");
+    float ms = 0;
+    check(d.cuEventElapsedTime(&ms, start, stop), "cuEventElapsedTime");
+    const unsigned grid[3] = {unsigned(gridX), unsigned(gridY),
+                              unsigned(gridZ)};
+    const unsigned block[3] = {unsigned(blockX), unsigned(blockY),
+                               unsigned(blockZ)};
+    KernelTime &t = timeSlot(function, grid, block);
+    ++t.launches;
+    t.ms += ms;
+    d.cuEventDestroy(start);
+    d.cuEventDestroy(stop);
+  }
 }
 
 void *mgpuStreamCreate() {
