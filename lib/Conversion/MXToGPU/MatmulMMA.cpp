@@ -71,22 +71,31 @@ constexpr int64_t kTileM = 16, kTileN = 8, kMmaK = 32, kNativeK = 64,
 // amdgpu.scaled_mfma 16x16x128 on a 64-lane wave.
 constexpr int64_t kMfmaTile = 16, kMfmaK = 128, kWaveSize = 64;
 
-/// Why `op` cannot take the tensor-core path (empty if it can).
-std::string ineligibility(MatmulOp op) {
-  if (op.getMode() != MatmulMode::exact)
-    return "mode emulate";
+/// Why no GPU matrix-instruction kernel takes `op`, whatever the target
+/// (empty if one may); sets the operands' formats.
+std::string commonIneligibility(MatmulOp op, ref::Format &fa, ref::Format &fb) {
   auto ta = cast<QTensorType>(op.getLhs().getType());
   auto tb = cast<QTensorType>(op.getRhs().getType());
+  fa = ta.getFormat().getReferenceFormat();
+  fb = tb.getFormat().getReferenceFormat();
+  if (op.getMode() != MatmulMode::exact)
+    return "mode emulate";
   if (ta.getRank() != 2)
     return "batched (rank-3) matmul";
-  ref::Format fa = ta.getFormat().getReferenceFormat();
-  ref::Format fb = tb.getFormat().getReferenceFormat();
+  if (ShapedType::isDynamic(tb.getShape()[0]))
+    return "dynamic K";
+  return {};
+}
+
+/// Why `op` cannot take the tensor-core path (empty if it can).
+std::string ineligibility(MatmulOp op) {
+  ref::Format fa, fb;
+  if (std::string why = commonIneligibility(op, fa, fb); !why.empty())
+    return why;
   if (fa.elem != ref::ElemKind::E2M1 || fb.elem != ref::ElemKind::E2M1)
     return "element formats other than E2M1 (FP4)";
   if (fa.blockSize != fb.blockSize || fa.blockSize % 16 != 0)
     return "block size not a multiple of 16";
-  if (ShapedType::isDynamic(tb.getShape()[0]))
-    return "dynamic K";
   return {};
 }
 
@@ -796,28 +805,39 @@ std::string nativeIneligibility(MatmulOp op, int64_t &scaleVec) {
          "or ue4m3)";
 }
 
+/// Lowers every mx.matmul under `root` for which `why` gives no reason with
+/// `lower`, counting both kinds and, with `report`, remarking on the others.
+/// Fails (with an error) if `count` is not in [1, `maxCount`].
+template <typename Why, typename Lower>
+LogicalResult lowerMatmuls(Operation *root, StringRef pass, StringRef option,
+                           int64_t count, int64_t maxCount, bool report,
+                           Pass::Statistic &rewritten, Pass::Statistic &skipped,
+                           Why why, Lower lower) {
+  if (count < 1 || count > maxCount)
+    return root->emitError() << pass << ": " << option << " must be in [1, "
+                             << maxCount << "], got " << count;
+  SmallVector<MatmulOp> ops;
+  root->walk([&](MatmulOp op) { ops.push_back(op); });
+  IRRewriter rewriter(root->getContext());
+  for (MatmulOp op : ops) {
+    if (std::string reason = why(op); !reason.empty()) {
+      ++skipped;
+      if (report)
+        op.emitRemark() << "left to convert-mx-to-linalg: " << reason;
+      continue;
+    }
+    ++rewritten;
+    lower(rewriter, op);
+  }
+  return success();
+}
+
 struct ConvertMXMatmulToGPUMMAPass
     : mlir::mx::impl::ConvertMXMatmulToGPUMMAPassBase<
           ConvertMXMatmulToGPUMMAPass> {
   using Base::Base;
   void runOnOperation() override {
-    if (warps < 1 || warps > 32) {
-      getOperation()->emitError(
-          "convert-mx-matmul-to-gpu-mma: warps must be in [1, 32], got ")
-          << static_cast<int64_t>(warps);
-      return signalPassFailure();
-    }
-    SmallVector<MatmulOp> ops;
-    getOperation()->walk([&](MatmulOp op) { ops.push_back(op); });
-    IRRewriter rewriter(&getContext());
-    for (MatmulOp op : ops) {
-      std::string why = ineligibility(op);
-      if (!why.empty()) {
-        ++numSkipped;
-        if (report)
-          op.emitRemark() << "left to convert-mx-to-linalg: " << why;
-        continue;
-      }
+    auto lower = [&](RewriterBase &rewriter, MatmulOp op) {
       int64_t scaleVec = 0;
       if (blockScale) {
         std::string whyNot = nativeIneligibility(op, scaleVec);
@@ -829,22 +849,20 @@ struct ConvertMXMatmulToGPUMMAPass
                             << whyNot;
         }
       }
-      ++numRewritten;
       MatmulLowering(rewriter, op, warps, scaleVec).run();
-    }
+    };
+    if (failed(lowerMatmuls(getOperation(), getArgument(), "warps", warps, 32,
+                            report, numRewritten, numSkipped, ineligibility,
+                            lower)))
+      signalPassFailure();
   }
 };
 
 /// Why `op` cannot take amdgpu.scaled_mfma (empty if it can).
 std::string mfmaIneligibility(MatmulOp op) {
-  if (op.getMode() != MatmulMode::exact)
-    return "mode emulate";
-  auto ta = cast<QTensorType>(op.getLhs().getType());
-  auto tb = cast<QTensorType>(op.getRhs().getType());
-  if (ta.getRank() != 2)
-    return "batched (rank-3) matmul";
-  ref::Format fa = ta.getFormat().getReferenceFormat();
-  ref::Format fb = tb.getFormat().getReferenceFormat();
+  ref::Format fa, fb;
+  if (std::string why = commonIneligibility(op, fa, fb); !why.empty())
+    return why;
   for (const ref::Format &f : {fa, fb}) {
     if (f.elem == ref::ElemKind::INT8)
       return "INT8 elements (the scaled MFMA takes FP4, FP6 and FP8)";
@@ -853,8 +871,6 @@ std::string mfmaIneligibility(MatmulOp op) {
   }
   if (fa.blockSize != fb.blockSize || fa.blockSize % 32 != 0)
     return "block size not a multiple of 32 (one scale per 32 elements)";
-  if (ShapedType::isDynamic(tb.getShape()[0]))
-    return "dynamic K";
   return {};
 }
 
@@ -863,26 +879,13 @@ struct ConvertMXMatmulToAMDGPUMFMAPass
           ConvertMXMatmulToAMDGPUMFMAPass> {
   using Base::Base;
   void runOnOperation() override {
-    if (waves < 1 || waves > 16) {
-      getOperation()->emitError(
-          "convert-mx-matmul-to-amdgpu-mfma: waves must be in [1, 16], got ")
-          << static_cast<int64_t>(waves);
-      return signalPassFailure();
-    }
-    SmallVector<MatmulOp> ops;
-    getOperation()->walk([&](MatmulOp op) { ops.push_back(op); });
-    IRRewriter rewriter(&getContext());
-    for (MatmulOp op : ops) {
-      std::string why = mfmaIneligibility(op);
-      if (!why.empty()) {
-        ++numSkipped;
-        if (report)
-          op.emitRemark() << "left to convert-mx-to-linalg: " << why;
-        continue;
-      }
-      ++numRewritten;
+    auto lower = [&](RewriterBase &rewriter, MatmulOp op) {
       MatmulLowering(rewriter, op, waves, /*scaleVec=*/0, /*amd=*/true).run();
-    }
+    };
+    if (failed(lowerMatmuls(getOperation(), getArgument(), "waves", waves, 16,
+                            report, numRewritten, numSkipped, mfmaIneligibility,
+                            lower)))
+      signalPassFailure();
   }
 };
 
