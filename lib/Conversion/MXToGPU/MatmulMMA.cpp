@@ -131,6 +131,25 @@ Value clampIdx(ImplicitLocOpBuilder &b, Value x, Value bound) {
                                 arith::SubIOp::create(b, bound, nb.index(1)));
 }
 
+/// Whether an E2M1 / FP4 `code` (i32) has its sign bit set.
+Value isNegativeCode(ImplicitLocOpBuilder &b, Value code) {
+  NumericBuilder nb(b);
+  return arith::CmpIOp::create(b, arith::CmpIPredicate::ne,
+                               arith::AndIOp::create(b, code, nb.i32(8)),
+                               nb.i32(0));
+}
+
+/// The code itself, or for an asymmetric operand its + and - parts (§6.1):
+/// the code where its sign matches, else 0 (the code of +0).
+SmallVector<Value> splitBySign(ImplicitLocOpBuilder &b, Value code, bool asym) {
+  if (!asym)
+    return {code};
+  NumericBuilder nb(b);
+  Value negative = isNegativeCode(b, code);
+  return {arith::SelectOp::create(b, negative, nb.i32(0), code),
+          arith::SelectOp::create(b, negative, code, nb.i32(0))};
+}
+
 /// A storage operand of the kernel: the packed codes, the scale arrays and
 /// the tensor scale, as buffers.
 struct Operand {
@@ -152,6 +171,9 @@ private:
   /// 2v (i32) of the E2M1 `code` (i32), or its + and - parts for an
   /// asymmetric operand.
   SmallVector<Value> parts(ImplicitLocOpBuilder &kb, Value code, bool asym);
+  /// Position `k` of a chunk: with `partial` (K not a multiple of the
+  /// chunk), `valid` also requires k < K and the address is clamped.
+  Value maskK(ImplicitLocOpBuilder &kb, Value k, bool partial, Value &valid);
   /// The nibble `which` (0 low, 1 high; i32) of the byte at `idx` of `data`,
   /// or 0 where `valid` is false.
   Value nibble(ImplicitLocOpBuilder &kb, Value data, ArrayRef<Value> idx,
@@ -159,6 +181,11 @@ private:
   void buildKernel(ImplicitLocOpBuilder &kb, gpu::LaunchOp launch);
   /// The kernel of amdgpu.scaled_mfma 16x16x128 (gfx950; wave64).
   void buildMFMAKernel(ImplicitLocOpBuilder &kb, gpu::LaunchOp launch);
+  /// Lane (within its warp / wave of `lanes`) and the origin (m0, n0) of
+  /// its 16-row tile of `tileN` columns: thread blocks along y cover rows,
+  /// along x `warps` tiles side by side.
+  void laneTile(ImplicitLocOpBuilder &kb, gpu::LaunchOp launch, int64_t lanes,
+                int64_t tileN, Value &lane, Value &m0, Value &n0);
   /// Masked store of `r` (f32, before the tensor scales) to out[m, n].
   void storeResult(ImplicitLocOpBuilder &kb, Value r, Value m, Value mValid,
                    Value n, Value nValid);
@@ -191,14 +218,22 @@ SmallVector<Value> MatmulLowering::parts(ImplicitLocOpBuilder &kb, Value code,
       kb, kb.getI32Type(),
       arith::ShRUIOp::create(kb, nb.i64(0x0C08060403020100LL), shift));
   twice = arith::AndIOp::create(kb, twice, nb.i32(0xFF));
-  Value negative = arith::CmpIOp::create(
-      kb, arith::CmpIPredicate::ne, arith::AndIOp::create(kb, code, nb.i32(8)),
-      nb.i32(0));
+  Value negative = isNegativeCode(kb, code);
   Value minus = arith::SubIOp::create(kb, nb.i32(0), twice);
   if (!asym)
     return {arith::SelectOp::create(kb, negative, minus, twice)};
   return {arith::SelectOp::create(kb, negative, nb.i32(0), twice),
           arith::SelectOp::create(kb, negative, minus, nb.i32(0))};
+}
+
+Value MatmulLowering::maskK(ImplicitLocOpBuilder &kb, Value k, bool partial,
+                            Value &valid) {
+  if (!partial)
+    return k;
+  NumericBuilder nb(kb);
+  Value kBound = nb.index(kSize);
+  valid = andOpt(kb, valid, ltU(kb, k, kBound));
+  return clampIdx(kb, k, kBound);
 }
 
 Value MatmulLowering::nibble(ImplicitLocOpBuilder &kb, Value data,
@@ -225,7 +260,6 @@ SmallVector<Value> MatmulLowering::nativeLoop(ImplicitLocOpBuilder &kb,
   const int groupsA = asymA ? 2 : 1, groupsB = asymB ? 2 : 1;
   const int64_t chunks = (kSize + kNativeK - 1) / kNativeK;
   const bool partialK = kSize % kNativeK != 0;
-  Value kBound = nb.index(kSize);
   // The scale code of 1.0, for k positions past the last block.
   const int64_t oneCode = a.format.scale == ref::ScaleKind::E8M0 ? 127 : 0x38;
   // The lane's row of A's scale register: selector 0 reads lanes t = 0
@@ -249,17 +283,6 @@ SmallVector<Value> MatmulLowering::nativeLoop(ImplicitLocOpBuilder &kb,
         Value k0 = arith::MulIOp::create(cb, chunk, cn.index(kNativeK));
         Value kLane = arith::AddIOp::create(
             cb, k0, arith::MulIOp::create(cb, tig, cn.index(8)));
-        // The + and - parts of a code (asymmetric operands): the code
-        // itself where its sign matches, else 0.
-        auto split = [&](Value code, bool asym) -> SmallVector<Value> {
-          if (!asym)
-            return {code};
-          Value negative = arith::CmpIOp::create(
-              cb, arith::CmpIPredicate::ne,
-              arith::AndIOp::create(cb, code, cn.i32(8)), cn.i32(0));
-          return {arith::SelectOp::create(cb, negative, cn.i32(0), code),
-                  arith::SelectOp::create(cb, negative, code, cn.i32(0))};
-        };
         // Eight codes into one register, the first in the low nibble.
         auto pack = [&](SmallVector<Value> &reg, Value code, int64_t e) {
           Value v =
@@ -281,16 +304,13 @@ SmallVector<Value> MatmulLowering::nativeLoop(ImplicitLocOpBuilder &kb,
           for (int64_t e = 0; e < 8; ++e) {
             Value k =
                 arith::AddIOp::create(cb, kLane, cn.index(32 * (r / 2) + e));
-            Value valid = rowsAValid[r % 2], kk = k;
-            if (partialK) {
-              valid = andOpt(cb, valid, ltU(cb, k, kBound));
-              kk = clampIdx(cb, k, kBound);
-            }
+            Value valid = rowsAValid[r % 2];
+            Value kk = maskK(cb, k, partialK, valid);
             Value code = nibble(
                 cb, a.data,
                 {rowsA[r % 2], arith::DivUIOp::create(cb, kk, cn.index(2))},
                 cn.i32(e % 2), valid);
-            SmallVector<Value> p = split(code, asymA);
+            SmallVector<Value> p = splitBySign(cb, code, asymA);
             for (int ga = 0; ga < groupsA; ++ga)
               pack(nibs[ga], p[ga], e);
           }
@@ -301,13 +321,10 @@ SmallVector<Value> MatmulLowering::nativeLoop(ImplicitLocOpBuilder &kb,
           SmallVector<SmallVector<Value>> nibs(groupsB);
           for (int64_t e = 0; e < 8; ++e) {
             Value k = arith::AddIOp::create(cb, kLane, cn.index(32 * r + e));
-            Value valid = colBValid, kk = k;
-            if (partialK) {
-              valid = andOpt(cb, valid, ltU(cb, k, kBound));
-              kk = clampIdx(cb, k, kBound);
-            }
+            Value valid = colBValid;
+            Value kk = maskK(cb, k, partialK, valid);
             Value code = nibble(cb, bo.data, {kk, colBByte}, colBNib, valid);
-            SmallVector<Value> p = split(code, asymB);
+            SmallVector<Value> p = splitBySign(cb, code, asymB);
             for (int gb = 0; gb < groupsB; ++gb)
               pack(nibs[gb], p[gb], e);
           }
@@ -339,14 +356,18 @@ SmallVector<Value> MatmulLowering::nativeLoop(ImplicitLocOpBuilder &kb,
         Value acc = iter[0];
         auto i32x4 = VectorType::get({4}, cb.getI32Type());
         auto i32x2 = VectorType::get({2}, cb.getI32Type());
+        SmallVector<Value> sbs, bvs;
+        for (int gb = 0; gb < groupsB; ++gb) {
+          sbs.push_back(scaleReg(gb ? bo.neg : bo.pos, /*ofA=*/false));
+          bvs.push_back(vector::FromElementsOp::create(cb, i32x2, bRegs[gb]));
+        }
         for (int ga = 0; ga < groupsA; ++ga) {
           Value sa = scaleReg(ga ? a.neg : a.pos, /*ofA=*/true);
           Value av = vector::FromElementsOp::create(cb, i32x4, aRegs[ga]);
           for (int gb = 0; gb < groupsB; ++gb) {
-            Value sb = scaleReg(gb ? bo.neg : bo.pos, /*ofA=*/false);
-            Value bv = vector::FromElementsOp::create(cb, i32x2, bRegs[gb]);
             acc = NVVMMmaBlockScaleOp::create(
-                cb, f32x4, acc, av, bv, sa, sb, cb.getI64IntegerAttr(scaleVec),
+                cb, f32x4, acc, av, bvs[gb], sa, sbs[gb],
+                cb.getI64IntegerAttr(scaleVec),
                 a.format.scale == ref::ScaleKind::E4M3 ? cb.getUnitAttr()
                                                        : UnitAttr());
           }
@@ -366,40 +387,25 @@ void MatmulLowering::buildKernel(ImplicitLocOpBuilder &kb,
   const bool asymA = a.format.asymmetric, asymB = bo.format.asymmetric;
   const int groupsA = asymA ? 2 : 1, groupsB = asymB ? 2 : 1;
   Type i32 = kb.getI32Type();
-  auto idxToI32 = [&](Value v) {
-    return arith::IndexCastOp::create(kb, i32, v);
-  };
-  auto lt = [&](Value x, Value bound) { return ltU(kb, x, bound); };
-  auto clamp = [&](Value x, Value bound) { return clampIdx(kb, x, bound); };
-
-  Value tid = launch.getThreadIds().x;
-  Value warp = arith::DivUIOp::create(kb, tid, nb.index(kWarpSize));
-  Value lane = arith::RemUIOp::create(kb, tid, nb.index(kWarpSize));
+  Value lane, m0, n0;
+  laneTile(kb, launch, kWarpSize, kTileN, lane, m0, n0);
   Value grp = arith::DivUIOp::create(kb, lane, nb.index(4));
   Value tig = arith::RemUIOp::create(kb, lane, nb.index(4));
-  Value m0 =
-      arith::MulIOp::create(kb, launch.getBlockIds().y, nb.index(kTileM));
-  Value n0 = arith::MulIOp::create(
-      kb,
-      arith::AddIOp::create(
-          kb,
-          arith::MulIOp::create(kb, launch.getBlockIds().x, nb.index(warps)),
-          warp),
-      nb.index(kTileN));
 
   // The lane's rows of A (g and g + 8 of the tile) and its column of B (g).
   SmallVector<Value> rowsA, rowsAValid;
   for (int64_t h = 0; h < 2; ++h) {
     Value r = arith::AddIOp::create(
         kb, m0, arith::AddIOp::create(kb, grp, nb.index(8 * h)));
-    rowsAValid.push_back(lt(r, mSize));
-    rowsA.push_back(clamp(r, mSize));
+    rowsAValid.push_back(ltU(kb, r, mSize));
+    rowsA.push_back(clampIdx(kb, r, mSize));
   }
   Value colRaw = arith::AddIOp::create(kb, n0, grp);
-  Value colBValid = lt(colRaw, nSize);
-  Value colB = clamp(colRaw, nSize);
+  Value colBValid = ltU(kb, colRaw, nSize);
+  Value colB = clampIdx(kb, colRaw, nSize);
   Value colBByte = arith::DivUIOp::create(kb, colB, nb.index(2));
-  Value colBNib = idxToI32(arith::RemUIOp::create(kb, colB, nb.index(2)));
+  Value colBNib = arith::IndexCastOp::create(
+      kb, i32, arith::RemUIOp::create(kb, colB, nb.index(2)));
   // The lane's accumulator elements: rows g, g + 8; columns 2t, 2t + 1.
   SmallVector<Value> colsC, colsCValid;
   for (int64_t j = 0; j < 2; ++j) {
@@ -407,11 +413,10 @@ void MatmulLowering::buildKernel(ImplicitLocOpBuilder &kb,
         kb, n0,
         arith::AddIOp::create(kb, arith::MulIOp::create(kb, tig, nb.index(2)),
                               nb.index(j)));
-    colsCValid.push_back(lt(c, nSize));
-    colsC.push_back(clamp(c, nSize));
+    colsCValid.push_back(ltU(kb, c, nSize));
+    colsC.push_back(clampIdx(kb, c, nSize));
   }
   const bool partialK = kSize % kStep != 0;
-  Value kBound = nb.index(kSize);
 
   SmallVector<Value> results;
   if (scaleVec) {
@@ -456,11 +461,7 @@ void MatmulLowering::buildKernel(ImplicitLocOpBuilder &kb,
                     Value k = arith::AddIOp::create(cb, kLane,
                                                     cn.index(16 * (r / 2) + e));
                     Value valid = rowsAValid[r % 2];
-                    Value kk = k;
-                    if (partialK) {
-                      valid = andOpt(cb, valid, ltU(cb, k, kBound));
-                      kk = clampIdx(cb, k, kBound);
-                    }
+                    Value kk = maskK(cb, k, partialK, valid);
                     Value code = nibble(
                         cb, a.data,
                         {row, arith::DivUIOp::create(cb, kk, cn.index(2))},
@@ -482,11 +483,8 @@ void MatmulLowering::buildKernel(ImplicitLocOpBuilder &kb,
                     }
                     Value k =
                         arith::AddIOp::create(cb, kLane, cn.index(16 * r + e));
-                    Value valid = colBValid, kk = k;
-                    if (partialK) {
-                      valid = andOpt(cb, valid, ltU(cb, k, kBound));
-                      kk = clampIdx(cb, k, kBound);
-                    }
+                    Value valid = colBValid;
+                    Value kk = maskK(cb, k, partialK, valid);
                     Value code =
                         nibble(cb, bo.data, {kk, colBByte}, colBNib, valid);
                     SmallVector<Value> p = parts(cb, code, asymB);
@@ -512,14 +510,16 @@ void MatmulLowering::buildKernel(ImplicitLocOpBuilder &kb,
                   }
                   return f;
                 };
-                SmallVector<Value> next;
+                SmallVector<Value> aFrags, bFrags, next;
                 for (int ga = 0; ga < groupsA; ++ga)
-                  for (int gb = 0; gb < groupsB; ++gb) {
-                    int64_t gi = ga * groupsB + gb;
+                  aFrags.push_back(frag(aBytes[ga], 4));
+                for (int gb = 0; gb < groupsB; ++gb)
+                  bFrags.push_back(frag(bBytes[gb], 2));
+                for (int ga = 0; ga < groupsA; ++ga)
+                  for (int gb = 0; gb < groupsB; ++gb)
                     next.push_back(nvgpu::MmaSyncOp::create(
-                        cb, frag(aBytes[ga], 4), frag(bBytes[gb], 2), sums[gi],
+                        cb, aFrags[ga], bFrags[gb], sums[ga * groupsB + gb],
                         cb.getI64ArrayAttr({kTileM, kTileN, kMmaK})));
-                  }
                 scf::YieldOp::create(cb, next);
               });
           // The block's scales for the lane's rows and columns.
@@ -565,6 +565,23 @@ void MatmulLowering::buildKernel(ImplicitLocOpBuilder &kb,
                 colsCValid[i % 2]);
 }
 
+void MatmulLowering::laneTile(ImplicitLocOpBuilder &kb, gpu::LaunchOp launch,
+                              int64_t lanes, int64_t tileN, Value &lane,
+                              Value &m0, Value &n0) {
+  NumericBuilder nb(kb);
+  Value tid = launch.getThreadIds().x;
+  Value group = arith::DivUIOp::create(kb, tid, nb.index(lanes));
+  lane = arith::RemUIOp::create(kb, tid, nb.index(lanes));
+  m0 = arith::MulIOp::create(kb, launch.getBlockIds().y, nb.index(kTileM));
+  n0 = arith::MulIOp::create(
+      kb,
+      arith::AddIOp::create(
+          kb,
+          arith::MulIOp::create(kb, launch.getBlockIds().x, nb.index(warps)),
+          group),
+      nb.index(tileN));
+}
+
 void MatmulLowering::storeResult(ImplicitLocOpBuilder &kb, Value r, Value m,
                                  Value mValid, Value n, Value nValid) {
   auto rt = cast<RankedTensorType>(op.getResult().getType());
@@ -587,29 +604,18 @@ void MatmulLowering::buildMFMAKernel(ImplicitLocOpBuilder &kb,
   NumericBuilder nb(kb);
   const bool asymA = a.format.asymmetric, asymB = bo.format.asymmetric;
   const int groupsA = asymA ? 2 : 1, groupsB = asymB ? 2 : 1;
-  Value tid = launch.getThreadIds().x;
-  Value wave = arith::DivUIOp::create(kb, tid, nb.index(kWaveSize));
-  Value lane = arith::RemUIOp::create(kb, tid, nb.index(kWaveSize));
+  Value lane, m0, n0;
+  laneTile(kb, launch, kWaveSize, kMfmaTile, lane, m0, n0);
   // Lane l holds row (A) / column (B) l % 16 and the 32 positions
   // 32·(l / 16) .. + 31 of the 128 of a chunk: one block of 32.
   Value li = arith::RemUIOp::create(kb, lane, nb.index(kMfmaTile));
   Value lk = arith::DivUIOp::create(kb, lane, nb.index(kMfmaTile));
-  Value m0 =
-      arith::MulIOp::create(kb, launch.getBlockIds().y, nb.index(kMfmaTile));
-  Value n0 = arith::MulIOp::create(
-      kb,
-      arith::AddIOp::create(
-          kb,
-          arith::MulIOp::create(kb, launch.getBlockIds().x, nb.index(warps)),
-          wave),
-      nb.index(kMfmaTile));
   Value rowRaw = arith::AddIOp::create(kb, m0, li);
   Value rowValid = ltU(kb, rowRaw, mSize), row = clampIdx(kb, rowRaw, mSize);
   Value colRaw = arith::AddIOp::create(kb, n0, li);
   Value colValid = ltU(kb, colRaw, nSize), col = clampIdx(kb, colRaw, nSize);
   const int64_t chunks = (kSize + kMfmaK - 1) / kMfmaK;
   const bool partialK = kSize % kMfmaK != 0;
-  Value kBound = nb.index(kSize);
 
   auto elemType = [&](ref::ElemKind k) -> Type {
     switch (k) {
@@ -647,26 +653,15 @@ void MatmulLowering::buildMFMAKernel(ImplicitLocOpBuilder &kb,
           SmallVector<SmallVector<Value>> codes(groups);
           for (int64_t e = 0; e < 32; ++e) {
             Value k = arith::AddIOp::create(cb, kLane, cn.index(e));
-            Value valid = otherValid, kk = k;
-            if (partialK) {
-              valid = andOpt(cb, valid, ltU(cb, k, kBound));
-              kk = clampIdx(cb, k, kBound);
-            }
+            Value valid = otherValid;
+            Value kk = maskK(cb, k, partialK, valid);
             Value c = fetchCode(cb, cn, o.format, o.data,
                                 isA ? SmallVector<Value>{other, kk}
                                     : SmallVector<Value>{kk, other});
             c = arith::SelectOp::create(cb, valid, c, cn.i32(0));
-            if (groups == 1) {
-              codes[0].push_back(c);
-              continue;
-            }
-            Value negative = arith::CmpIOp::create(
-                cb, arith::CmpIPredicate::ne,
-                arith::AndIOp::create(cb, c, cn.i32(8)), cn.i32(0));
-            codes[0].push_back(
-                arith::SelectOp::create(cb, negative, cn.i32(0), c));
-            codes[1].push_back(
-                arith::SelectOp::create(cb, negative, c, cn.i32(0)));
+            SmallVector<Value> p = splitBySign(cb, c, o.format.asymmetric);
+            for (int g = 0; g < groups; ++g)
+              codes[g].push_back(p[g]);
           }
           SmallVector<Value> vecs;
           for (int g = 0; g < groups; ++g) {
