@@ -75,10 +75,13 @@ static void buildTensorToBuffersPipeline(OpPassManager &pm,
   pm.addPass(createConvertBufferizationToMemRefPass());
 }
 
-std::string mlir::mx::getDefaultPTXVersion(StringRef chip) {
+std::string mlir::mx::getDefaultPTXVersion(StringRef chip,
+                                           StringRef matmulKernels) {
   if (chip == "sm_90a" || chip == "sm_90")
     return "80";
-  if (chip == "sm_100a" || chip == "sm_100")
+  if (chip == "sm_100a")
+    return matmulKernels == "block-scale" ? "88" : "86";
+  if (chip == "sm_100")
     return "86";
   if (chip == "sm_120a" || chip == "sm_120")
     return "87";
@@ -145,6 +148,7 @@ void mlir::mx::buildMXLowerToNVVMPipeline(OpPassManager &pm,
   if (options.matmulKernels != "simt") {
     mx::ConvertMXMatmulToGPUMMAPassOptions mma;
     mma.blockScale = options.matmulKernels == "block-scale";
+    mma.tcgen05 = mma.blockScale && options.chip == "sm_100a";
     pm.addPass(mx::createConvertMXMatmulToGPUMMAPass(mma));
   }
   buildBuffersToGPUKernelsPipeline(pm, options.blockSize);
@@ -152,8 +156,10 @@ void mlir::mx::buildMXLowerToNVVMPipeline(OpPassManager &pm,
 
   gpu::GPUToNVVMPipelineOptions nvvm;
   nvvm.cubinChip = options.chip;
-  std::string ptx = options.ptx.empty() ? getDefaultPTXVersion(options.chip)
-                                        : std::string(options.ptx);
+  std::string ptx =
+      options.ptx.empty()
+          ? getDefaultPTXVersion(options.chip, options.matmulKernels)
+          : std::string(options.ptx);
   nvvm.cubinFeatures = "+ptx" + ptx;
   nvvm.cubinFormat = options.format;
   gpu::buildLowerToNVVMPassPipeline(pm, nvvm);
@@ -283,11 +289,12 @@ void mlir::mx::registerMXPipelines() {
           return error("mx-lower-to-nvvm: matmul-kernels must be mma, "
                        "block-scale or simt, got '" +
                        o.matmulKernels + "'");
-        if (o.matmulKernels == "block-scale" && o.chip != "sm_120a")
+        if (o.matmulKernels == "block-scale" && o.chip != "sm_100a" &&
+            o.chip != "sm_120a")
           return error("mx-lower-to-nvvm: matmul-kernels=block-scale needs "
-                       "chip=sm_120a (the warp-level block-scaled MMA; "
-                       "sm_90a has none and sm_100a only tcgen05.mma), got "
-                       "chip=" +
+                       "chip=sm_100a (tcgen05.mma.block_scale) or sm_120a "
+                       "(the warp-level block-scaled MMA); sm_90a has no FP4 "
+                       "tensor cores, got chip=" +
                        o.chip);
         return checkGPUCommon("mx-lower-to-nvvm", o.format, o.blockSize, error);
       },

@@ -23,7 +23,7 @@
 // THREADS: error: mx-lower-to-llvm: cpu-threads must be in [1, 256], got 0
 // KERNELS: error: mx-lower-to-llvm: cpu-kernels must be auto, avx512 or generic, got 'avx2'
 // MMAKIND: error: mx-lower-to-nvvm: matmul-kernels must be mma, block-scale or simt, got 'wmma'
-// NATIVECHIP: error: mx-lower-to-nvvm: matmul-kernels=block-scale needs chip=sm_120a (the warp-level block-scaled MMA; sm_90a has none and sm_100a only tcgen05.mma), got chip=sm_90a
+// NATIVECHIP: error: mx-lower-to-nvvm: matmul-kernels=block-scale needs chip=sm_100a (tcgen05.mma.block_scale) or sm_120a (the warp-level block-scaled MMA); sm_90a has no FP4 tensor cores, got chip=sm_90a
 // AMDKIND: error: mx-lower-to-rocdl: matmul-kernels must be simt or scaled-mfma, got 'mma'
 // AMDCHIP: error: mx-lower-to-rocdl: matmul-kernels=scaled-mfma needs chip=gfx950 (the scaled MFMA instructions), got chip=gfx942
 // SM80: .version 7.8\0A.target sm_80

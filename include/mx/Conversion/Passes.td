@@ -143,7 +143,12 @@ def ConvertMXMatmulToGPUMMAPass : Pass<"convert-mx-matmul-to-gpu-mma"> {
            "(mx.nvvm.mma_block_scale) where the scales map onto it (E8M0 or "
            "E4M3 on both sides): faster, but the tensor core sums in its own "
            "order, so results are within the tolerance of docs/GPU.md, not "
-           "bit-exact">
+           "bit-exact">,
+    Option<"tcgen05", "tcgen05", "bool", /*default=*/"false",
+           "With block-scale=true: the sm_100a kernels instead, a 128 x 128 "
+           "tile per thread block of four warps with the accumulator and "
+           "the scale factors in tensor memory (mx.nvvm.tcgen05_matmul, "
+           "tcgen05.mma.block_scale); same eligibility and tolerance">
   ];
   let statistics = [
     Statistic<"numRewritten", "rewritten", "mx.matmul ops lowered to tensor-core kernels">,
@@ -215,9 +220,16 @@ def ConvertMXNVVMToNVVMPass : Pass<"convert-mx-nvvm-to-nvvm"> {
   let summary = "Lower mx.nvvm.* kernel primitives to NVVM ops";
   let description = [{
     Replaces `mx.nvvm.mma_block_scale` by `nvvm.mma.block_scale` (PTX
-    `mma.sync.aligned.m16n8k64.row.col.kind::mxf4nvf4.block_scale`, sm_120a).
-    `mx-lower-to-nvvm` runs it after bufferization and deallocation, which
-    do not accept NVVM ops (they declare no memory effects).
+    `mma.sync.aligned.m16n8k64.row.col.kind::mxf4nvf4.block_scale`, sm_120a)
+    and expands every `mx.nvvm.tcgen05_matmul` into its sm_100a kernel body:
+    a workgroup buffer added to the enclosing `gpu.func` (or `gpu.launch`)
+    for the operands and an mbarrier, `nvvm.tcgen05.alloc` / `dealloc` of
+    256 tensor-memory columns, `nvvm.tcgen05.st` of the scale factors,
+    `nvvm.tcgen05.mma.block_scale` issued by one thread with
+    `nvvm.tcgen05.commit` and `nvvm.mbarrier.try_wait.parity`,
+    `nvvm.tcgen05.ld` of the accumulator. `mx-lower-to-nvvm` runs it after
+    bufferization and deallocation, which do not accept NVVM ops or
+    `gpu.barrier` (they declare no memory effects).
   }];
   let dependentDialects = ["::mlir::LLVM::LLVMDialect",
                            "::mlir::NVVM::NVVMDialect",

@@ -57,8 +57,8 @@ struct MXLowerToNVVMOptions : public PassPipelineOptions<MXLowerToNVVMOptions> {
   PassOptions::Option<std::string> ptx{
       *this, "ptx",
       llvm::cl::desc("PTX ISA version, e.g. 80 (default: the oldest that "
-                     "supports the chip: 80 for sm_90a, 86 for sm_100a, 87 "
-                     "for sm_120a)"),
+                     "supports the chip: 80 for sm_90a, 86 for sm_100a (88 "
+                     "with matmul-kernels=block-scale), 87 for sm_120a)"),
       llvm::cl::init("")};
   PassOptions::Option<std::string> format{
       *this, "format",
@@ -74,8 +74,9 @@ struct MXLowerToNVVMOptions : public PassPipelineOptions<MXLowerToNVVMOptions> {
       *this, "matmul-kernels",
       llvm::cl::desc("FP4 x FP4 mx.matmul kernels: mma (integer tensor-core "
                      "MMA, bit-exact; convert-mx-matmul-to-gpu-mma), "
-                     "block-scale (sm_120a only: the native block-scaled FP4 "
-                     "MMA where the scales map onto it; within a tolerance, "
+                     "block-scale (sm_100a: tcgen05.mma.block_scale, sm_120a: "
+                     "the warp-level block-scaled MMA; the native FP4 MMA "
+                     "where the scales map onto it; within a tolerance, "
                      "not bit-exact) or simt (one thread per output element)"),
       llvm::cl::init("mma")};
 };
@@ -114,8 +115,11 @@ struct MXLowerToROCDLOptions
 void buildMXLowerToROCDLPipeline(OpPassManager &pm,
                                  const MXLowerToROCDLOptions &options);
 
-/// The default PTX version for a chip, or "" for an unknown chip.
-std::string getDefaultPTXVersion(llvm::StringRef chip);
+/// The default PTX version for a chip, or "" for an unknown chip; with
+/// `matmulKernels` = "block-scale" the version the native block-scaled MMA of
+/// the chip needs (sm_100a: 88, for tcgen05.mma's .block16 / .block32).
+std::string getDefaultPTXVersion(llvm::StringRef chip,
+                                 llvm::StringRef matmulKernels = "");
 
 /// Builds `mx-lower-to-llvm`: mx ops to linalg, bufferization of the whole
 /// module (function boundaries included), loops, and the LLVM dialect.

@@ -38,6 +38,7 @@
 #include "mx/Conversion/MXToGPU/MXToGPU.h"
 
 #include "../MXToLinalg/MXParts.h"
+#include "KernelUtils.h"
 #include "mx/Dialect/MX/IR/MXOps.h"
 
 #include "mlir/Dialect/AMDGPU/IR/AMDGPUDialect.h"
@@ -62,6 +63,7 @@ namespace mlir::mx {
 
 using namespace mlir;
 using namespace mlir::mx;
+using namespace mlir::mx::kernel;
 namespace ref = ::mx::ref;
 
 namespace {
@@ -70,6 +72,8 @@ constexpr int64_t kTileM = 16, kTileN = 8, kMmaK = 32, kNativeK = 64,
                   kWarpSize = 32;
 // amdgpu.scaled_mfma 16x16x128 on a 64-lane wave.
 constexpr int64_t kMfmaTile = 16, kMfmaK = 128, kWaveSize = 64;
+// mx.nvvm.tcgen05_matmul: a 128 x 128 tile per thread block of four warps.
+constexpr int64_t kTcgen05Tile = 128, kTcgen05Threads = 128;
 
 /// Why no GPU matrix-instruction kernel takes `op`, whatever the target
 /// (empty if one may); sets the operands' formats.
@@ -110,46 +114,6 @@ Value readBuffer(ImplicitLocOpBuilder &b, Value v) {
       /*read_only=*/true);
 }
 
-/// x < bound (unsigned).
-Value ltU(ImplicitLocOpBuilder &b, Value x, Value bound) {
-  return arith::CmpIOp::create(b, arith::CmpIPredicate::ult, x, bound);
-}
-
-/// x && y, where a null condition is true.
-Value andOpt(ImplicitLocOpBuilder &b, Value x, Value y) {
-  if (!x)
-    return y;
-  if (!y)
-    return x;
-  return arith::AndIOp::create(b, x, y);
-}
-
-/// x clamped to [0, bound): the address of a masked position.
-Value clampIdx(ImplicitLocOpBuilder &b, Value x, Value bound) {
-  NumericBuilder nb(b);
-  return arith::MinUIOp::create(b, x,
-                                arith::SubIOp::create(b, bound, nb.index(1)));
-}
-
-/// Whether an E2M1 / FP4 `code` (i32) has its sign bit set.
-Value isNegativeCode(ImplicitLocOpBuilder &b, Value code) {
-  NumericBuilder nb(b);
-  return arith::CmpIOp::create(b, arith::CmpIPredicate::ne,
-                               arith::AndIOp::create(b, code, nb.i32(8)),
-                               nb.i32(0));
-}
-
-/// The code itself, or for an asymmetric operand its + and - parts (§6.1):
-/// the code where its sign matches, else 0 (the code of +0).
-SmallVector<Value> splitBySign(ImplicitLocOpBuilder &b, Value code, bool asym) {
-  if (!asym)
-    return {code};
-  NumericBuilder nb(b);
-  Value negative = isNegativeCode(b, code);
-  return {arith::SelectOp::create(b, negative, nb.i32(0), code),
-          arith::SelectOp::create(b, negative, code, nb.i32(0))};
-}
-
 /// A storage operand of the kernel: the packed codes, the scale arrays and
 /// the tensor scale, as buffers.
 struct Operand {
@@ -160,11 +124,12 @@ struct Operand {
 class MatmulLowering {
 public:
   /// `scaleVec` 0: exact integer MMA; 2 or 4: the native block-scaled MMA
-  /// with that many scales per 64 positions.
+  /// with that many scales per 64 positions, with `tcgen05` the sm_100a
+  /// tensor-memory kernel (mx.nvvm.tcgen05_matmul) instead of sm_120a's.
   MatmulLowering(RewriterBase &rewriter, MatmulOp op, int64_t warps,
-                 int64_t scaleVec, bool amd = false)
+                 int64_t scaleVec, bool amd = false, bool tcgen05 = false)
       : rewriter(rewriter), op(op), b(op.getLoc(), rewriter), warps(warps),
-        scaleVec(scaleVec), amd(amd) {}
+        scaleVec(scaleVec), amd(amd), tcgen05(tcgen05) {}
   void run();
 
 private:
@@ -174,10 +139,6 @@ private:
   /// Position `k` of a chunk: with `partial` (K not a multiple of the
   /// chunk), `valid` also requires k < K and the address is clamped.
   Value maskK(ImplicitLocOpBuilder &kb, Value k, bool partial, Value &valid);
-  /// The nibble `which` (0 low, 1 high; i32) of the byte at `idx` of `data`,
-  /// or 0 where `valid` is false.
-  Value nibble(ImplicitLocOpBuilder &kb, Value data, ArrayRef<Value> idx,
-               Value which, Value valid);
   void buildKernel(ImplicitLocOpBuilder &kb, gpu::LaunchOp launch);
   /// The kernel of amdgpu.scaled_mfma 16x16x128 (gfx950; wave64).
   void buildMFMAKernel(ImplicitLocOpBuilder &kb, gpu::LaunchOp launch);
@@ -200,7 +161,7 @@ private:
   MatmulOp op;
   ImplicitLocOpBuilder b;
   int64_t warps, scaleVec;
-  bool amd;
+  bool amd, tcgen05;
   Operand a, bo;
   Value accBuf, out, mSize, nSize;
   int64_t kSize = 0, bs = 0, nBlocks = 0, kStep = 0;
@@ -234,19 +195,6 @@ Value MatmulLowering::maskK(ImplicitLocOpBuilder &kb, Value k, bool partial,
   Value kBound = nb.index(kSize);
   valid = andOpt(kb, valid, ltU(kb, k, kBound));
   return clampIdx(kb, k, kBound);
-}
-
-Value MatmulLowering::nibble(ImplicitLocOpBuilder &kb, Value data,
-                             ArrayRef<Value> idx, Value which, Value valid) {
-  NumericBuilder nb(kb);
-  Value byte = memref::LoadOp::create(kb, data, idx);
-  Value c = arith::ExtUIOp::create(kb, kb.getI32Type(), byte);
-  c = arith::AndIOp::create(
-      kb,
-      arith::ShRUIOp::create(kb, c,
-                             arith::MulIOp::create(kb, which, nb.i32(4))),
-      nb.i32(0xF));
-  return valid ? Value(arith::SelectOp::create(kb, valid, c, nb.i32(0))) : c;
 }
 
 SmallVector<Value> MatmulLowering::nativeLoop(ImplicitLocOpBuilder &kb,
@@ -584,19 +532,9 @@ void MatmulLowering::laneTile(ImplicitLocOpBuilder &kb, gpu::LaunchOp launch,
 
 void MatmulLowering::storeResult(ImplicitLocOpBuilder &kb, Value r, Value m,
                                  Value mValid, Value n, Value nValid) {
-  auto rt = cast<RankedTensorType>(op.getResult().getType());
-  if (a.format.tensorScale)
-    r = arith::MulFOp::create(kb, r, a.g);
-  if (bo.format.tensorScale)
-    r = arith::MulFOp::create(kb, r, bo.g);
-  Value init = toF32(kb, memref::LoadOp::create(kb, accBuf, ValueRange{m, n}));
-  Value fin =
-      fromF32(kb, arith::AddFOp::create(kb, init, r), rt.getElementType());
-  auto ifOp = scf::IfOp::create(kb, andOpt(kb, mValid, nValid),
-                                /*withElseRegion=*/false);
-  OpBuilder::InsertionGuard guard(kb);
-  kb.setInsertionPointToStart(ifOp.thenBlock());
-  memref::StoreOp::create(kb, fin, out, ValueRange{m, n});
+  kernel::storeResult(kb, r, accBuf, out, a.format.tensorScale ? a.g : Value(),
+                      bo.format.tensorScale ? bo.g : Value(), m, mValid, n,
+                      nValid);
 }
 
 void MatmulLowering::buildMFMAKernel(ImplicitLocOpBuilder &kb,
@@ -757,9 +695,13 @@ void MatmulLowering::run() {
   Value one = nb.index(1);
   const int64_t tileN = amd ? kMfmaTile : kTileN,
                 lanes = amd ? kWaveSize : kWarpSize;
-  auto launch = gpu::LaunchOp::create(b, ceilDiv(nSize, tileN * warps),
-                                      ceilDiv(mSize, kTileM), one,
-                                      nb.index(lanes * warps), one, one);
+  auto launch = tcgen05
+                    ? gpu::LaunchOp::create(b, ceilDiv(nSize, kTcgen05Tile),
+                                            ceilDiv(mSize, kTcgen05Tile), one,
+                                            nb.index(kTcgen05Threads), one, one)
+                    : gpu::LaunchOp::create(b, ceilDiv(nSize, tileN * warps),
+                                            ceilDiv(mSize, kTileM), one,
+                                            nb.index(lanes * warps), one, one);
   {
     OpBuilder::InsertionGuard guard(b);
     Block &body = launch.getBody().front();
@@ -768,10 +710,20 @@ void MatmulLowering::run() {
       gpu::TerminatorOp::create(b);
     b.setInsertionPoint(body.getTerminator());
     ImplicitLocOpBuilder kb(op.getLoc(), b);
-    if (amd)
+    if (tcgen05) {
+      auto fmt = [](Value q) {
+        return cast<QTensorType>(q.getType()).getFormat();
+      };
+      NVVMTcgen05MatmulOp::create(
+          kb, a.data, a.pos, a.neg, a.format.tensorScale ? a.g : Value(),
+          bo.data, bo.pos, bo.neg, bo.format.tensorScale ? bo.g : Value(),
+          accBuf, out, fmt(op.getLhs()), fmt(op.getRhs()),
+          kb.getI64IntegerAttr(kSize));
+    } else if (amd) {
       buildMFMAKernel(kb, launch);
-    else
+    } else {
       buildKernel(kb, launch);
+    }
   }
   Value result = bufferization::ToTensorOp::create(b, rt, out,
                                                    /*restrict=*/true,
@@ -844,7 +796,9 @@ struct ConvertMXMatmulToGPUMMAPass
                             << whyNot;
         }
       }
-      MatmulLowering(rewriter, op, warps, scaleVec).run();
+      MatmulLowering(rewriter, op, warps, scaleVec, /*amd=*/false,
+                     /*tcgen05=*/scaleVec && tcgen05)
+          .run();
     };
     if (failed(lowerMatmuls(getOperation(), getArgument(), "warps", warps, 32,
                             report, numRewritten, numSkipped, ineligibility,
@@ -889,6 +843,11 @@ struct ConvertMXNVVMToNVVMPass
   using Base::Base;
   void runOnOperation() override {
     IRRewriter rewriter(&getContext());
+    SmallVector<NVVMTcgen05MatmulOp> tiles;
+    getOperation()->walk([&](NVVMTcgen05MatmulOp op) { tiles.push_back(op); });
+    for (NVVMTcgen05MatmulOp op : tiles)
+      if (failed(expandTcgen05Matmul(rewriter, op)))
+        return signalPassFailure();
     getOperation()->walk([&](NVVMMmaBlockScaleOp op) {
       rewriter.setInsertionPoint(op);
       ImplicitLocOpBuilder b(op.getLoc(), rewriter);

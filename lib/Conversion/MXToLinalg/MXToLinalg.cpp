@@ -675,10 +675,11 @@ LogicalResult mlir::mx::lowerMXOps(Operation *root) {
   if (failed(applyPatternsGreedily(root, std::move(patterns), config)))
     return root->emitError("mx lowering did not converge");
   WalkResult res = root->walk([&](Operation *op) {
-    // The kernel primitives (mx.x86.*, mx.nvvm.*) work on vectors, not on
-    // quantized values: later passes lower them.
+    // The kernel primitives (mx.x86.*, mx.nvvm.*) work on vectors and
+    // buffers, not on quantized values: later passes lower them.
     if (isa<MXDialect>(op->getDialect()) &&
-        !isa<X86LookupOp, X86DotU8S8Op, NVVMMmaBlockScaleOp>(op)) {
+        !isa<X86LookupOp, X86DotU8S8Op, NVVMMmaBlockScaleOp,
+             NVVMTcgen05MatmulOp>(op)) {
       op->emitOpError("quantized values must be produced by mx.quantize or "
                       "consumed by mx.dequantize/mx.matmul/mx.block_mac "
                       "within the lowered code; pass raw parts across "

@@ -192,6 +192,60 @@ LogicalResult NVVMMmaBlockScaleOp::verify() {
   return success();
 }
 
+LogicalResult NVVMTcgen05MatmulOp::verify() {
+  ::mx::ref::Format fa = getLhsFormat().getReferenceFormat();
+  ::mx::ref::Format fb = getRhsFormat().getReferenceFormat();
+  for (auto [name, f] :
+       {std::pair<StringRef, const ::mx::ref::Format &>{"lhs", fa},
+        {"rhs", fb}}) {
+    if (f.elem != ::mx::ref::ElemKind::E2M1)
+      return emitOpError(name) << " elements must be E2M1 (FP4)";
+    if (f.scale == ::mx::ref::ScaleKind::E5M2)
+      return emitOpError(name)
+             << " scales must be E8M0 or E4M3 (the tensor core takes ue8m0 "
+                "or ue4m3), got E5M2";
+  }
+  if (fa.scale != fb.scale)
+    return emitOpError("lhs and rhs scales must have the same format");
+  if (fa.blockSize != fb.blockSize || fa.blockSize % 16 != 0)
+    return emitOpError("lhs and rhs must have the same block size, a "
+                       "multiple of 16");
+  const int64_t k = static_cast<int64_t>(getK());
+  if (k < 1)
+    return emitOpError("k must be positive, got ") << k;
+  auto check = [&](StringRef name, const ::mx::ref::Format &f, Value neg,
+                   Value g) -> LogicalResult {
+    if (f.asymmetric != static_cast<bool>(neg))
+      return emitOpError(name)
+             << (f.asymmetric ? " format is asymmetric: its negative "
+                                "scales are required"
+                              : " format is symmetric: no negative "
+                                "scales expected");
+    if (f.tensorScale != static_cast<bool>(g))
+      return emitOpError(name)
+             << (f.tensorScale ? " format needs its tensor scale"
+                               : " format has no tensor scale");
+    return success();
+  };
+  if (failed(check("lhs", fa, getLhsNegScales(), getLhsTensorScale())) ||
+      failed(check("rhs", fb, getRhsNegScales(), getRhsTensorScale())))
+    return failure();
+  int64_t kBytes = (k + 1) / 2;
+  auto lhsT = cast<MemRefType>(getLhs().getType());
+  if (!ShapedType::isDynamic(lhsT.getDimSize(1)) &&
+      lhsT.getDimSize(1) != kBytes)
+    return emitOpError("lhs must have ")
+           << kBytes << " bytes of codes a row for k = " << k << ", got "
+           << lhsT.getDimSize(1);
+  auto rhsT = cast<MemRefType>(getRhs().getType());
+  if (!ShapedType::isDynamic(rhsT.getDimSize(0)) && rhsT.getDimSize(0) != k)
+    return emitOpError("rhs must have k = ")
+           << k << " rows, got " << rhsT.getDimSize(0);
+  if (getAcc().getType().getShape() != getOut().getType().getShape())
+    return emitOpError("acc and out must have the same shape");
+  return success();
+}
+
 LogicalResult PackOp::verify() {
   return verifyParts(*this, getResult().getType(), getData().getType(),
                      getScales().getType(),

@@ -344,4 +344,68 @@ def MX_NVVMMmaBlockScaleOp : MX_Op<"nvvm.mma_block_scale", [Pure,
   let hasVerifier = 1;
 }
 
+def MX_NVVMTcgen05MatmulOp : MX_Op<"nvvm.tcgen05_matmul",
+    [AttrSizedOperandSegments]> {
+  let summary = "One 128 x 128 tile of an FP4 mx.matmul on sm_100a tensor "
+                "memory (tcgen05.mma.block_scale)";
+  let description = [{
+    Collective over a thread block of 128 threads (four warps) inside a
+    `gpu.launch` or `gpu.func`: the block (x, y) computes the output tile
+    out[128·y .. 128·y + 127, 128·x .. 128·x + 127] (clipped to the shape of
+    `out`) of out = acc + A · B, with A the M x K E2M1 codes `lhs` (two a
+    byte along K, the first in the low nibble) and their scales, B the K x N
+    codes `rhs` (two a byte along N) and their scales, as stored by
+    `mx.unpack`; `k` is K. The scales of an asymmetric format come in two
+    arrays (+ and -), a format with a per-tensor scale carries it as an f32.
+
+    The tensor core does the whole block-scaled dot product
+    (`tcgen05.mma.cta_group::1.kind::mxf4nvf4.block_scale`, M = N = 128,
+    K = 64 per instruction, scale_vec::2X with E8M0 scales per 32 positions,
+    scale_vec::4X with E8M0 or unsigned E4M3 scales per 16): one thread
+    issues the MMAs, the accumulator and the scale factors live in tensor
+    memory, the operands in shared memory (K-major, no swizzle), completion
+    is tracked by an mbarrier. Asymmetric operands with E8M0 scales
+    (`amxfp4-pot`) are split by sign into two (four) MMAs per 64 positions
+    into the same accumulator. The tensor core sums in its own order and
+    precision (FORMATS.md §6.6): results are within the tolerance of
+    docs/GPU.md, not bit-exact.
+
+    The primitive of `convert-mx-matmul-to-gpu-mma` with `block-scale=true
+    tcgen05=true`: it declares its memory effects so that bufferization and
+    deallocation accept it, and `convert-mx-nvvm-to-nvvm` expands it into
+    the kernel (shared-memory staging, tensor-memory allocation,
+    `nvvm.tcgen05.*`, `nvvm.mbarrier.*`).
+
+    ```mlir
+    mx.nvvm.tcgen05_matmul lhs(%a, %sa) rhs(%b, %sb) acc(%c) out(%o)
+        {k = 256 : i64, lhs_format = #mx.format<mxfp4>,
+         rhs_format = #mx.format<mxfp4>}
+        : memref<?x128xi8>, memref<?x8xf8E8M0FNU>, memref<256x64xi8>,
+          memref<8x128xf8E8M0FNU>, memref<?x128xf32>, memref<?x128xf32>
+    ```
+  }];
+  let arguments = (ins
+      Arg<MemRefRankOf<[I8], [2]>, "A codes", [MemRead]>:$lhs,
+      Arg<MemRefRankOf<[AnyType], [2]>, "A scales (+)", [MemRead]>:$lhs_scales,
+      Arg<Optional<MemRefRankOf<[AnyType], [2]>>, "A scales (-)",
+          [MemRead]>:$lhs_neg_scales,
+      Optional<F32>:$lhs_tensor_scale,
+      Arg<MemRefRankOf<[I8], [2]>, "B codes", [MemRead]>:$rhs,
+      Arg<MemRefRankOf<[AnyType], [2]>, "B scales (+)", [MemRead]>:$rhs_scales,
+      Arg<Optional<MemRefRankOf<[AnyType], [2]>>, "B scales (-)",
+          [MemRead]>:$rhs_neg_scales,
+      Optional<F32>:$rhs_tensor_scale,
+      Arg<MemRefRankOf<[AnyFloat], [2]>, "accumulator input", [MemRead]>:$acc,
+      Arg<MemRefRankOf<[AnyFloat], [2]>, "result", [MemWrite]>:$out,
+      MX_FormatAttr:$lhs_format, MX_FormatAttr:$rhs_format, I64Attr:$k);
+  let assemblyFormat = [{
+    `lhs` `(` $lhs `,` $lhs_scales (`,` $lhs_neg_scales^)?
+      (`tensor_scale` $lhs_tensor_scale^)? `)`
+    `rhs` `(` $rhs `,` $rhs_scales (`,` $rhs_neg_scales^)?
+      (`tensor_scale` $rhs_tensor_scale^)? `)`
+    `acc` `(` $acc `)` `out` `(` $out `)` attr-dict `:` type(operands)
+  }];
+  let hasVerifier = 1;
+}
+
 #endif // MX_DIALECT_MX_IR_MXOPS_TD
