@@ -4,6 +4,7 @@
 // RUN: mx-opt %s --mx-lower-to-nvvm="chip=sm_90a ptx=85" | FileCheck %s --check-prefix=PTX85
 // RUN: mx-opt %s --mx-lower-to-nvvm="matmul-kernels=simt" | FileCheck %s --check-prefix=SIMT
 // RUN: mx-opt %s --mx-lower-to-nvvm="chip=sm_120a matmul-kernels=block-scale" | FileCheck %s --check-prefix=NATIVE
+// RUN: mx-opt %s --mx-lower-to-nvvm="chip=sm_100a matmul-kernels=block-scale" | FileCheck %s --check-prefix=TCGEN05
 
 // Quantization and the MAC become GPU kernels with embedded PTX for the
 // chip (the PTX version each chip needs by default) and LLVM host code that
@@ -35,6 +36,18 @@
 // NATIVE-NOT: block_scale
 // NATIVE-LABEL: llvm.func @mxfp4
 // NATIVE: mma.sync.aligned.m16n8k64.row.col.kind::mxf4nvf4.block_scale.scale_vec::2X.f32.e2m1.e2m1.f32.ue8m0
+// On sm_100a, block-scale uses tcgen05.mma.block_scale (PTX 8.8 by default
+// for its .block32 / .block16 qualifiers): tensor memory allocated, the
+// scale factors stored to it, one thread's MMA committed to an mbarrier,
+// the accumulator loaded back.
+// TCGEN05: gpu.binary @{{.*}} [#gpu.object<#nvvm.target<chip = "sm_100a", features = "+ptx88">
+// TCGEN05: .version 8.8\0A.target sm_100a{{.*}}tcgen05.alloc.cta_group::1.sync.aligned.shared::cta.b32
+// TCGEN05-SAME: tcgen05.st.sync.aligned.32x32b.x4.b32
+// TCGEN05-SAME: tcgen05.mma.cta_group::1.kind::mxf4nvf4.block_scale.block32
+// TCGEN05-SAME: tcgen05.commit.cta_group::1.mbarrier::arrive::one
+// TCGEN05-SAME: mbarrier.try_wait.parity
+// TCGEN05-SAME: tcgen05.ld.sync.aligned.32x32b.x32.b32
+// TCGEN05-SAME: tcgen05.dealloc.cta_group::1.sync.aligned.b32
 func.func @quantized(%x: tensor<4x40xf32>, %w: tensor<40x8xf32>, %c: tensor<4x8xf32>) -> tensor<4x8xf32> {
   %qa = mx.quantize %x : tensor<4x40xf32> -> !mx.qtensor<4x40, #mx.format<amxfp4>, axis = 1>
   %qb = mx.quantize %w : tensor<40x8xf32> -> !mx.qtensor<40x8, #mx.format<mxfp4>, axis = 0>

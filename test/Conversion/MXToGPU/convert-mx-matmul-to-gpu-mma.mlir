@@ -2,6 +2,7 @@
 // RUN: mx-opt %s --convert-mx-matmul-to-gpu-mma="block-scale=true warps=2" | FileCheck %s --check-prefix=NATIVE
 // RUN: mx-opt %s --convert-mx-matmul-to-gpu-mma="report=true block-scale=true" -o /dev/null 2>&1 | FileCheck %s --check-prefix=REPORT
 // RUN: not mx-opt %s --convert-mx-matmul-to-gpu-mma="warps=0" 2>&1 | FileCheck %s --check-prefix=WARPS
+// RUN: mx-opt %s --convert-mx-matmul-to-gpu-mma="block-scale=true tcgen05=true" | FileCheck %s --check-prefix=TCGEN05
 
 // A symmetric x symmetric matmul (dynamic M): the operands are read as
 // buffers, one warp-collective integer MMA per 32 positions of a block, the
@@ -22,6 +23,16 @@
 // CHECK: memref.store {{.*}}, %[[OUT]]
 // CHECK: gpu.terminator
 // CHECK: bufferization.to_tensor %[[OUT]] restrict writable
+// sm_100a: one 128 x 128 tile per thread block of 128 threads, its body the
+// tcgen05 primitive on the operands' buffers.
+// TCGEN05-LABEL: func.func @mxfp4
+// TCGEN05: %[[B:.*]] = bufferization.to_buffer %{{.*}} read_only : tensor<64x20xi8>
+// TCGEN05: %[[OUT:.*]] = memref.alloc(%{{.*}}) : memref<?x40xf32>
+// TCGEN05-DAG: %[[GX:.*]] = arith.divui %{{.*}}, %c128
+// TCGEN05-DAG: %[[GY:.*]] = arith.divui %{{.*}}, %c128
+// TCGEN05: gpu.launch blocks({{.*}}) in ({{.*}} = %{{[0-9]+}}, {{.*}} = %{{[0-9]+}}, {{.*}}) threads({{.*}}) in ({{.*}} = %c128{{.*}}
+// TCGEN05-NEXT: mx.nvvm.tcgen05_matmul lhs(%{{.*}}, %{{.*}}) rhs(%[[B]], %{{.*}}) acc(%{{.*}}) out(%[[OUT]]) {k = 64 : i64, lhs_format = #mx.format<mxfp4>, rhs_format = #mx.format<mxfp4>}
+// TCGEN05-NEXT: gpu.terminator
 func.func @mxfp4(%a: !mx.qtensor<?x64, #mx.format<mxfp4>, axis = 1>, %b: !mx.qtensor<64x40, #mx.format<mxfp4>, axis = 0>, %c: tensor<?x40xf32>) -> tensor<?x40xf32> {
   %r = mx.matmul %a, %b, %c : !mx.qtensor<?x64, #mx.format<mxfp4>, axis = 1>, !mx.qtensor<64x40, #mx.format<mxfp4>, axis = 0> -> tensor<?x40xf32>
   return %r : tensor<?x40xf32>
@@ -34,6 +45,10 @@ func.func @mxfp4(%a: !mx.qtensor<?x64, #mx.format<mxfp4>, axis = 1>, %b: !mx.qte
 // CHECK-NOT: nvgpu.mma.sync
 // The result in bf16 (RNE from f32).
 // CHECK: arith.truncf {{.*}} : f32 to bf16
+// E5M2 scales: the exact integer MMA, as without tcgen05.
+// TCGEN05-LABEL: func.func @amxfp4
+// TCGEN05-NOT: mx.nvvm.tcgen05_matmul
+// TCGEN05-COUNT-4: nvgpu.mma.sync
 // NATIVE-LABEL: func.func @amxfp4
 // NATIVE-NOT: mx.nvvm.mma_block_scale
 // NATIVE-COUNT-4: nvgpu.mma.sync
@@ -54,6 +69,8 @@ func.func @amxfp4(%a: !mx.qtensor<16x96, #mx.format<amxfp4>, axis = 1>, %b: !mx.
 // NATIVE: scf.for {{.*}} -> (vector<4xf32>)
 // NATIVE-COUNT-1: mx.nvvm.mma_block_scale %{{.*}} {scale_vec = 4 : i64, ue4m3} : vector<4xi32>, vector<2xi32> -> vector<4xf32>
 // NATIVE-NOT: nvgpu.mma.sync
+// TCGEN05-LABEL: func.func @nvfp4
+// TCGEN05: mx.nvvm.tcgen05_matmul lhs(%{{.*}}, %{{.*}} tensor_scale %{{.*}}) rhs(%{{.*}}, %{{.*}} tensor_scale %{{.*}}) {{.*}} {k = 48 : i64, lhs_format = #mx.format<nvfp4>, rhs_format = #mx.format<nvfp4>}
 func.func @nvfp4(%a: !mx.qtensor<5x48, #mx.format<nvfp4>, axis = 1>, %b: !mx.qtensor<48x24, #mx.format<nvfp4>, axis = 0>, %c: tensor<5x24xf32>) -> tensor<5x24xf32> {
   %r = mx.matmul %a, %b, %c : !mx.qtensor<5x48, #mx.format<nvfp4>, axis = 1>, !mx.qtensor<48x24, #mx.format<nvfp4>, axis = 0> -> tensor<5x24xf32>
   return %r : tensor<5x24xf32>
@@ -64,6 +81,8 @@ func.func @nvfp4(%a: !mx.qtensor<5x48, #mx.format<nvfp4>, axis = 1>, %b: !mx.qte
 // NATIVE-LABEL: func.func @pot_x_mxfp4
 // NATIVE-COUNT-2: mx.nvvm.mma_block_scale %{{.*}} {scale_vec = 2 : i64} : vector<4xi32>, vector<2xi32> -> vector<4xf32>
 // NATIVE-NOT: mx.nvvm.mma_block_scale
+// TCGEN05-LABEL: func.func @pot_x_mxfp4
+// TCGEN05: mx.nvvm.tcgen05_matmul lhs(%{{.*}}, %{{.*}}, %{{.*}}) rhs(%{{.*}}, %{{.*}}) {{.*}} {k = 100 : i64, lhs_format = #mx.format<amxfp4-pot>, rhs_format = #mx.format<mxfp4>}
 func.func @pot_x_mxfp4(%a: !mx.qtensor<3x100, #mx.format<amxfp4-pot>, axis = 1>, %b: !mx.qtensor<100x8, #mx.format<mxfp4>, axis = 0>, %c: tensor<3x8xf32>) -> tensor<3x8xf32> {
   %r = mx.matmul %a, %b, %c : !mx.qtensor<3x100, #mx.format<amxfp4-pot>, axis = 1>, !mx.qtensor<100x8, #mx.format<mxfp4>, axis = 0> -> tensor<3x8xf32>
   return %r : tensor<3x8xf32>
