@@ -784,6 +784,13 @@ struct ConvertMXMatmulToGPUMMAPass
           ConvertMXMatmulToGPUMMAPass> {
   using Base::Base;
   void runOnOperation() override {
+    if (tcgen05 && !blockScale) {
+      getOperation()->emitError()
+          << getArgument()
+          << ": tcgen05=true selects the sm_100a form of the block-scaled "
+             "MMA and needs block-scale=true";
+      return signalPassFailure();
+    }
     auto lower = [&](RewriterBase &rewriter, MatmulOp op) {
       int64_t scaleVec = 0;
       if (blockScale) {

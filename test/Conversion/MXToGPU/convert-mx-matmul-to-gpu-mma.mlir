@@ -3,6 +3,9 @@
 // RUN: mx-opt %s --convert-mx-matmul-to-gpu-mma="report=true block-scale=true" -o /dev/null 2>&1 | FileCheck %s --check-prefix=REPORT
 // RUN: not mx-opt %s --convert-mx-matmul-to-gpu-mma="warps=0" 2>&1 | FileCheck %s --check-prefix=WARPS
 // RUN: mx-opt %s --convert-mx-matmul-to-gpu-mma="block-scale=true tcgen05=true" | FileCheck %s --check-prefix=TCGEN05
+// RUN: not mx-opt %s --convert-mx-matmul-to-gpu-mma="tcgen05=true" 2>&1 | FileCheck %s --check-prefix=TCONLY
+
+// TCONLY: error: convert-mx-matmul-to-gpu-mma: tcgen05=true selects the sm_100a form of the block-scaled MMA and needs block-scale=true
 
 // A symmetric x symmetric matmul (dynamic M): the operands are read as
 // buffers, one warp-collective integer MMA per 32 positions of a block, the

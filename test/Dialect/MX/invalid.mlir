@@ -544,7 +544,7 @@ func.func @f(%a: memref<?x32xi8>, %s: memref<?x2xf8E8M0FNU>, %b: memref<64x64xi8
 // -----
 
 func.func @f(%a: memref<?x32xi8>, %s: memref<?x2xf8E8M0FNU>, %b: memref<64x64xi8>, %t: memref<2x128xf8E8M0FNU>, %c: memref<?x128xf32>, %o: memref<?x64xf32>) {
-  // expected-error @+1 {{'mx.nvvm.tcgen05_matmul' op acc and out must have the same shape}}
+  // expected-error @+1 {{'mx.nvvm.tcgen05_matmul' op acc and out must have the same shape and element type}}
   mx.nvvm.tcgen05_matmul lhs(%a, %s) rhs(%b, %t) acc(%c) out(%o) {k = 64 : i64, lhs_format = #mx.format<mxfp4>, rhs_format = #mx.format<mxfp4>} : memref<?x32xi8>, memref<?x2xf8E8M0FNU>, memref<64x64xi8>, memref<2x128xf8E8M0FNU>, memref<?x128xf32>, memref<?x64xf32>
   return
 }
@@ -554,5 +554,21 @@ func.func @f(%a: memref<?x32xi8>, %s: memref<?x2xf8E8M0FNU>, %b: memref<64x64xi8
 func.func @f(%a: memref<?x32xf32>, %s: memref<?x2xf8E8M0FNU>, %b: memref<64x64xi8>, %t: memref<2x128xf8E8M0FNU>, %c: memref<?x128xf32>, %o: memref<?x128xf32>) {
   // expected-error @+1 {{'mx.nvvm.tcgen05_matmul' op operand #0 must be 2D memref of 8-bit signless integer values, but got 'memref<?x32xf32>'}}
   mx.nvvm.tcgen05_matmul lhs(%a, %s) rhs(%b, %t) acc(%c) out(%o) {k = 64 : i64, lhs_format = #mx.format<mxfp4>, rhs_format = #mx.format<mxfp4>} : memref<?x32xf32>, memref<?x2xf8E8M0FNU>, memref<64x64xi8>, memref<2x128xf8E8M0FNU>, memref<?x128xf32>, memref<?x128xf32>
+  return
+}
+
+// -----
+
+func.func @f(%a: memref<?x32xi8>, %s: memref<?x2xf8E4M3FN>, %b: memref<64x64xi8>, %t: memref<2x128xf8E8M0FNU>, %c: memref<?x128xf32>, %o: memref<?x128xf32>) {
+  // expected-error @+1 {{'mx.nvvm.tcgen05_matmul' op lhs scales must be 'f8E8M0FNU' for #mx.format<mxfp4>, got 'f8E4M3FN'}}
+  mx.nvvm.tcgen05_matmul lhs(%a, %s) rhs(%b, %t) acc(%c) out(%o) {k = 64 : i64, lhs_format = #mx.format<mxfp4>, rhs_format = #mx.format<mxfp4>} : memref<?x32xi8>, memref<?x2xf8E4M3FN>, memref<64x64xi8>, memref<2x128xf8E8M0FNU>, memref<?x128xf32>, memref<?x128xf32>
+  return
+}
+
+// -----
+
+func.func @f(%a: memref<?x32xi8>, %s: memref<?x2xf8E8M0FNU>, %b: memref<64x64xi8>, %t: memref<2x128xf8E8M0FNU>, %c: memref<?x128xf32>, %o: memref<?x128xbf16>) {
+  // expected-error @+1 {{'mx.nvvm.tcgen05_matmul' op acc and out must have the same shape and element type}}
+  mx.nvvm.tcgen05_matmul lhs(%a, %s) rhs(%b, %t) acc(%c) out(%o) {k = 64 : i64, lhs_format = #mx.format<mxfp4>, rhs_format = #mx.format<mxfp4>} : memref<?x32xi8>, memref<?x2xf8E8M0FNU>, memref<64x64xi8>, memref<2x128xf8E8M0FNU>, memref<?x128xf32>, memref<?x128xbf16>
   return
 }

@@ -214,7 +214,7 @@ LogicalResult NVVMTcgen05MatmulOp::verify() {
   if (k < 1)
     return emitOpError("k must be positive, got ") << k;
   auto check = [&](StringRef name, const ::mx::ref::Format &f, Value neg,
-                   Value g) -> LogicalResult {
+                   Value g, FormatAttr attr, Value pos) -> LogicalResult {
     if (f.asymmetric != static_cast<bool>(neg))
       return emitOpError(name)
              << (f.asymmetric ? " format is asymmetric: its negative "
@@ -225,10 +225,20 @@ LogicalResult NVVMTcgen05MatmulOp::verify() {
       return emitOpError(name)
              << (f.tensorScale ? " format needs its tensor scale"
                                : " format has no tensor scale");
+    for (Value scales : {pos, neg}) {
+      if (!scales)
+        continue;
+      Type t = cast<MemRefType>(scales.getType()).getElementType();
+      if (t != attr.getScaleType())
+        return emitOpError(name) << " scales must be " << attr.getScaleType()
+                                 << " for " << attr << ", got " << t;
+    }
     return success();
   };
-  if (failed(check("lhs", fa, getLhsNegScales(), getLhsTensorScale())) ||
-      failed(check("rhs", fb, getRhsNegScales(), getRhsTensorScale())))
+  if (failed(check("lhs", fa, getLhsNegScales(), getLhsTensorScale(),
+                   getLhsFormat(), getLhsScales())) ||
+      failed(check("rhs", fb, getRhsNegScales(), getRhsTensorScale(),
+                   getRhsFormat(), getRhsScales())))
     return failure();
   int64_t kBytes = (k + 1) / 2;
   auto lhsT = cast<MemRefType>(getLhs().getType());
@@ -241,8 +251,11 @@ LogicalResult NVVMTcgen05MatmulOp::verify() {
   if (!ShapedType::isDynamic(rhsT.getDimSize(0)) && rhsT.getDimSize(0) != k)
     return emitOpError("rhs must have k = ")
            << k << " rows, got " << rhsT.getDimSize(0);
-  if (getAcc().getType().getShape() != getOut().getType().getShape())
-    return emitOpError("acc and out must have the same shape");
+  if (getAcc().getType().getShape() != getOut().getType().getShape() ||
+      getAcc().getType().getElementType() !=
+          getOut().getType().getElementType())
+    return emitOpError("acc and out must have the same shape and element "
+                       "type");
   return success();
 }
 

@@ -395,8 +395,10 @@ def MX_NVVMTcgen05MatmulOp : MX_Op<"nvvm.tcgen05_matmul",
       Arg<Optional<MemRefRankOf<[AnyType], [2]>>, "B scales (-)",
           [MemRead]>:$rhs_neg_scales,
       Optional<F32>:$rhs_tensor_scale,
-      Arg<MemRefRankOf<[AnyFloat], [2]>, "accumulator input", [MemRead]>:$acc,
-      Arg<MemRefRankOf<[AnyFloat], [2]>, "result", [MemWrite]>:$out,
+      Arg<MemRefRankOf<[F16, BF16, F32, F64], [2]>, "accumulator input",
+          [MemRead]>:$acc,
+      Arg<MemRefRankOf<[F16, BF16, F32, F64], [2]>, "result",
+          [MemWrite]>:$out,
       MX_FormatAttr:$lhs_format, MX_FormatAttr:$rhs_format, I64Attr:$k);
   let assemblyFormat = [{
     `lhs` `(` $lhs `,` $lhs_scales (`,` $lhs_neg_scales^)?
