@@ -92,15 +92,16 @@ private:
   template <typename Fn> void ifThen(Value cond, Fn body);
   /// The fences and CTA barrier that order tcgen05 operations across threads.
   void syncThreads();
-  /// Stages row `t` of the chunk at `k0` of the A tile (or of Bᵀ) into the
-  /// operand buffers at `bufBase`.
+  /// Stages row `t` of the A tile (stageA) or of the Bᵀ tile (stageB), the
+  /// 64 positions from `k0`, into the operand part(s) in shared memory.
   void stageA(Value k0, Value t);
   void stageB(Value k0, Value t);
-  /// Stores the scale byte `code` sequences of the operand into tensor
-  /// memory (one vector<4xi32> per sign part).
+  /// Stores the scale factors of the 64 positions from `k0` of A's rows or
+  /// B's columns into tensor memory (one tcgen05.st per sign part).
   void storeScales(Value tmem, Value k0, bool ofA);
   /// The shared-memory descriptor of the operand part at `offset`.
   Value descriptor(int64_t offset);
+  /// Stores byte `j` (of 32) of row `row` of operand part `part`.
   void storeByte(Value byte, int64_t part, Value row, int64_t j);
 
   NVVMTcgen05MatmulOp op;
@@ -171,7 +172,7 @@ void Tcgen05Kernel::stageA(Value k0, Value t) {
     for (int64_t h = 0; h < 2; ++h) {
       Value k = arith::AddIOp::create(b, k0, idx(2 * j + h));
       Value valid = mValid;
-      if (partialK || kSize % 2) {
+      if (partialK) {
         Value kBound = idx(kSize);
         valid = andOpt(b, valid, ltU(b, k, kBound));
         k = clampIdx(b, k, kBound);
