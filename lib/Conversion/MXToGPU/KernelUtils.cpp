@@ -62,6 +62,44 @@ Value kernel::nibble(ImplicitLocOpBuilder &b, Value data, ArrayRef<Value> idx,
   return valid ? Value(arith::SelectOp::create(b, valid, c, nb.i32(0))) : c;
 }
 
+Value kernel::maskK(ImplicitLocOpBuilder &b, Value k, int64_t kSize,
+                    bool partial, Value &valid) {
+  if (!partial)
+    return k;
+  NumericBuilder nb(b);
+  Value kBound = nb.index(kSize);
+  valid = andOpt(b, valid, ltU(b, k, kBound));
+  return clampIdx(b, k, kBound);
+}
+
+int64_t kernel::nativeScaleVec(const ::mx::ref::Format &f) {
+  return f.scale == ::mx::ref::ScaleKind::E8M0 && f.blockSize % 32 == 0 ? 2 : 4;
+}
+
+Value kernel::packedScaleCodes(ImplicitLocOpBuilder &b, Value scales, Value k0,
+                               Value index, bool ofA,
+                               const ::mx::ref::Format &f, int64_t nBlocks) {
+  NumericBuilder nb(b);
+  const int64_t scaleVec = nativeScaleVec(f);
+  const int64_t oneCode = f.scale == ::mx::ref::ScaleKind::E8M0 ? 127 : 0x38;
+  Value word;
+  for (int64_t j = 0; j < scaleVec; ++j) {
+    Value blk = arith::DivUIOp::create(
+        b, arith::AddIOp::create(b, k0, nb.index(j * 64 / scaleVec)),
+        nb.index(f.blockSize));
+    Value inside = ltU(b, blk, nb.index(nBlocks));
+    Value blkC = clampIdx(b, blk, nb.index(nBlocks));
+    Value code = fetchScaleCode(b, scales,
+                                ofA ? SmallVector<Value>{index, blkC}
+                                    : SmallVector<Value>{blkC, index});
+    code = arith::SelectOp::create(b, inside, code, nb.i32(oneCode));
+    if (j)
+      code = arith::ShLIOp::create(b, code, nb.i32(8 * j));
+    word = word ? Value(arith::OrIOp::create(b, word, code)) : code;
+  }
+  return word;
+}
+
 void kernel::storeResult(ImplicitLocOpBuilder &b, Value r, Value acc, Value out,
                          Value gA, Value gB, Value m, Value mValid, Value n,
                          Value nValid) {

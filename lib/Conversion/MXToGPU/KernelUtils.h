@@ -13,6 +13,8 @@
 #ifndef MX_LIB_CONVERSION_MXTOGPU_KERNELUTILS_H
 #define MX_LIB_CONVERSION_MXTOGPU_KERNELUTILS_H
 
+#include "mx/Reference/MXReference.h"
+
 #include "mlir/IR/ImplicitLocOpBuilder.h"
 #include "mlir/Support/LLVM.h"
 
@@ -37,6 +39,20 @@ SmallVector<Value> splitBySign(ImplicitLocOpBuilder &b, Value code, bool asym);
 /// or 0 where `valid` (if not null) is false.
 Value nibble(ImplicitLocOpBuilder &b, Value data, ArrayRef<Value> idx,
              Value which, Value valid);
+/// Position `k` of a chunk: with `partial` (K = `kSize` not a multiple of
+/// the chunk), `valid` also requires k < K and the address is clamped.
+Value maskK(ImplicitLocOpBuilder &b, Value k, int64_t kSize, bool partial,
+            Value &valid);
+/// The scales per 64 positions of the native block-scaled MMAs for `f`: 2
+/// for E8M0 scales with a block size that is a multiple of 32, else 4.
+int64_t nativeScaleVec(const ::mx::ref::Format &f);
+/// The scale operand of a native block-scaled MMA for the 64 positions from
+/// `k0`: byte j is the scale code of positions [k0 + j·64/sv, + 64/sv) of
+/// row (A: `scales`[index, block]) or column (B: `scales`[block, index])
+/// `index`, the code of 1.0 past the last of `nBlocks` blocks.
+Value packedScaleCodes(ImplicitLocOpBuilder &b, Value scales, Value k0,
+                       Value index, bool ofA, const ::mx::ref::Format &f,
+                       int64_t nBlocks);
 /// Stores fin(acc[m, n] + r · gA · gB) to out[m, n] where mValid && nValid:
 /// `r` is an f32 sum before the tensor scales `gA` and `gB` (null if the
 /// format has none), `fin` the conversion to the element type of `out`.

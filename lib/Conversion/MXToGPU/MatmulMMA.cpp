@@ -136,9 +136,6 @@ private:
   /// 2v (i32) of the E2M1 `code` (i32), or its + and - parts for an
   /// asymmetric operand.
   SmallVector<Value> parts(ImplicitLocOpBuilder &kb, Value code, bool asym);
-  /// Position `k` of a chunk: with `partial` (K not a multiple of the
-  /// chunk), `valid` also requires k < K and the address is clamped.
-  Value maskK(ImplicitLocOpBuilder &kb, Value k, bool partial, Value &valid);
   void buildKernel(ImplicitLocOpBuilder &kb, gpu::LaunchOp launch);
   /// The kernel of amdgpu.scaled_mfma 16x16x128 (gfx950; wave64).
   void buildMFMAKernel(ImplicitLocOpBuilder &kb, gpu::LaunchOp launch);
@@ -187,16 +184,6 @@ SmallVector<Value> MatmulLowering::parts(ImplicitLocOpBuilder &kb, Value code,
           arith::SelectOp::create(kb, negative, minus, nb.i32(0))};
 }
 
-Value MatmulLowering::maskK(ImplicitLocOpBuilder &kb, Value k, bool partial,
-                            Value &valid) {
-  if (!partial)
-    return k;
-  NumericBuilder nb(kb);
-  Value kBound = nb.index(kSize);
-  valid = andOpt(kb, valid, ltU(kb, k, kBound));
-  return clampIdx(kb, k, kBound);
-}
-
 SmallVector<Value> MatmulLowering::nativeLoop(ImplicitLocOpBuilder &kb,
                                               Value grp, Value tig, Value m0,
                                               ArrayRef<Value> rowsA,
@@ -208,8 +195,6 @@ SmallVector<Value> MatmulLowering::nativeLoop(ImplicitLocOpBuilder &kb,
   const int groupsA = asymA ? 2 : 1, groupsB = asymB ? 2 : 1;
   const int64_t chunks = (kSize + kNativeK - 1) / kNativeK;
   const bool partialK = kSize % kNativeK != 0;
-  // The scale code of 1.0, for k positions past the last block.
-  const int64_t oneCode = a.format.scale == ref::ScaleKind::E8M0 ? 127 : 0x38;
   // The lane's row of A's scale register: selector 0 reads lanes t = 0
   // (rows g) and t = 1 (rows g + 8) of every quad; every lane holds the
   // value of its parity, whichever pair the hardware reads.
@@ -253,7 +238,7 @@ SmallVector<Value> MatmulLowering::nativeLoop(ImplicitLocOpBuilder &kb,
             Value k =
                 arith::AddIOp::create(cb, kLane, cn.index(32 * (r / 2) + e));
             Value valid = rowsAValid[r % 2];
-            Value kk = maskK(cb, k, partialK, valid);
+            Value kk = maskK(cb, k, kSize, partialK, valid);
             Value code = nibble(
                 cb, a.data,
                 {rowsA[r % 2], arith::DivUIOp::create(cb, kk, cn.index(2))},
@@ -270,7 +255,7 @@ SmallVector<Value> MatmulLowering::nativeLoop(ImplicitLocOpBuilder &kb,
           for (int64_t e = 0; e < 8; ++e) {
             Value k = arith::AddIOp::create(cb, kLane, cn.index(32 * r + e));
             Value valid = colBValid;
-            Value kk = maskK(cb, k, partialK, valid);
+            Value kk = maskK(cb, k, kSize, partialK, valid);
             Value code = nibble(cb, bo.data, {kk, colBByte}, colBNib, valid);
             SmallVector<Value> p = splitBySign(cb, code, asymB);
             for (int gb = 0; gb < groupsB; ++gb)
@@ -279,27 +264,10 @@ SmallVector<Value> MatmulLowering::nativeLoop(ImplicitLocOpBuilder &kb,
           for (int gb = 0; gb < groupsB; ++gb)
             bRegs[gb].push_back(orAll(nibs[gb]));
         }
-        // Scale registers: byte j is the scale of k positions
-        // [j·64/scaleVec, (j+1)·64/scaleVec) of the chunk.
+        // Scale registers (equal scale formats on both sides).
         auto scaleReg = [&](Value arr, bool ofA) {
-          SmallVector<Value> bytes;
-          for (int64_t j = 0; j < scaleVec; ++j) {
-            Value blk = arith::DivUIOp::create(
-                cb,
-                arith::AddIOp::create(cb, k0,
-                                      cn.index(j * kNativeK / scaleVec)),
-                cn.index(bs));
-            Value inside = ltU(cb, blk, cn.index(nBlocks));
-            Value blkC = clampIdx(cb, blk, cn.index(nBlocks));
-            Value code = fetchScaleCode(cb, arr,
-                                        ofA ? SmallVector<Value>{rowS, blkC}
-                                            : SmallVector<Value>{blkC, colB});
-            code = arith::SelectOp::create(cb, inside, code, cn.i32(oneCode));
-            bytes.push_back(
-                j ? Value(arith::ShLIOp::create(cb, code, cn.i32(8 * j)))
-                  : code);
-          }
-          return orAll(bytes);
+          return packedScaleCodes(cb, arr, k0, ofA ? rowS : colB, ofA, a.format,
+                                  nBlocks);
         };
         Value acc = iter[0];
         auto i32x4 = VectorType::get({4}, cb.getI32Type());
@@ -409,7 +377,7 @@ void MatmulLowering::buildKernel(ImplicitLocOpBuilder &kb,
                     Value k = arith::AddIOp::create(cb, kLane,
                                                     cn.index(16 * (r / 2) + e));
                     Value valid = rowsAValid[r % 2];
-                    Value kk = maskK(cb, k, partialK, valid);
+                    Value kk = maskK(cb, k, kSize, partialK, valid);
                     Value code = nibble(
                         cb, a.data,
                         {row, arith::DivUIOp::create(cb, kk, cn.index(2))},
@@ -432,7 +400,7 @@ void MatmulLowering::buildKernel(ImplicitLocOpBuilder &kb,
                     Value k =
                         arith::AddIOp::create(cb, kLane, cn.index(16 * r + e));
                     Value valid = colBValid;
-                    Value kk = maskK(cb, k, partialK, valid);
+                    Value kk = maskK(cb, k, kSize, partialK, valid);
                     Value code =
                         nibble(cb, bo.data, {kk, colBByte}, colBNib, valid);
                     SmallVector<Value> p = parts(cb, code, asymB);
@@ -592,7 +560,7 @@ void MatmulLowering::buildMFMAKernel(ImplicitLocOpBuilder &kb,
           for (int64_t e = 0; e < 32; ++e) {
             Value k = arith::AddIOp::create(cb, kLane, cn.index(e));
             Value valid = otherValid;
-            Value kk = maskK(cb, k, partialK, valid);
+            Value kk = maskK(cb, k, kSize, partialK, valid);
             Value c = fetchCode(cb, cn, o.format, o.data,
                                 isA ? SmallVector<Value>{other, kk}
                                     : SmallVector<Value>{kk, other});
@@ -740,12 +708,8 @@ std::string nativeIneligibility(MatmulOp op, int64_t &scaleVec) {
       cast<QTensorType>(op.getRhs().getType()).getFormat().getReferenceFormat();
   if (fa.scale != fb.scale)
     return "the operands' scale formats differ";
-  if (fa.scale == ref::ScaleKind::E8M0) {
-    scaleVec = fa.blockSize % 32 == 0 ? 2 : 4;
-    return {};
-  }
-  if (fa.scale == ref::ScaleKind::E4M3) {
-    scaleVec = 4;
+  if (fa.scale == ref::ScaleKind::E8M0 || fa.scale == ref::ScaleKind::E4M3) {
+    scaleVec = nativeScaleVec(fa);
     return {};
   }
   return "scales that are neither E8M0 nor E4M3 (the hardware takes ue8m0 "

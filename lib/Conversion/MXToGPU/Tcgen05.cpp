@@ -85,6 +85,8 @@ private:
   }
   /// A shared-memory pointer `offset` bytes past the aligned base.
   Value sharedPtr(int64_t offset);
+  /// A tensor-memory address (i32: lane << 16 | column) as a pointer.
+  Value tmemPointer(Value addr);
   /// The tensor-memory address `column` columns past the allocation, in the
   /// lane quarter of the executing warp.
   Value tmemPtr(Value tmem, Value column);
@@ -92,10 +94,10 @@ private:
   template <typename Fn> void ifThen(Value cond, Fn body);
   /// The fences and CTA barrier that order tcgen05 operations across threads.
   void syncThreads();
-  /// Stages row `t` of the A tile (stageA) or of the Bᵀ tile (stageB), the
-  /// 64 positions from `k0`, into the operand part(s) in shared memory.
-  void stageA(Value k0, Value t);
-  void stageB(Value k0, Value t);
+  /// Stages the executing thread's row of the A tile (or of the Bᵀ tile:
+  /// B's column), the 64 positions from `k0`, into the operand part(s) in
+  /// shared memory.
+  void stage(Value k0, bool ofA);
   /// Stores the scale factors of the 64 positions from `k0` of A's rows or
   /// B's columns into tensor memory (one tcgen05.st per sign part).
   void storeScales(Value tmem, Value k0, bool ofA);
@@ -109,7 +111,7 @@ private:
   NumericBuilder nb;
   ref::Format fa, fb;
   int groupsA = 1, groupsB = 1;
-  int64_t kSize = 0, bs = 0, nBlocks = 0, scaleVec = 0;
+  int64_t kSize = 0, nBlocks = 0, scaleVec = 0;
   Value tid, warp, lane, m0, n0, mSize, nSize, smem, base, shared;
 };
 
@@ -123,8 +125,11 @@ Value Tcgen05Kernel::tmemPtr(Value tmem, Value column) {
   // Address bits 31-16: lane, 15-0: column.
   Value laneBase = arith::ShLIOp::create(
       b, arith::MulIOp::create(b, toI32(warp), i32(32)), i32(16));
-  Value addr = arith::AddIOp::create(
-      b, tmem, arith::AddIOp::create(b, laneBase, column));
+  return tmemPointer(arith::AddIOp::create(
+      b, tmem, arith::AddIOp::create(b, laneBase, column)));
+}
+
+Value Tcgen05Kernel::tmemPointer(Value addr) {
   return LLVM::IntToPtrOp::create(
       b, LLVM::LLVMPointerType::get(b.getContext(), 6), addr);
 }
@@ -162,67 +167,42 @@ void Tcgen05Kernel::storeByte(Value byte, int64_t part, Value row, int64_t j) {
                           ValueRange{arith::AddIOp::create(b, base, off)});
 }
 
-void Tcgen05Kernel::stageA(Value k0, Value t) {
+void Tcgen05Kernel::stage(Value k0, bool ofA) {
   const bool partialK = kSize % kChunk != 0;
-  Value mRaw = arith::AddIOp::create(b, m0, t);
-  Value mValid = ltU(b, mRaw, mSize);
-  Value m = clampIdx(b, mRaw, mSize);
-  for (int64_t j = 0; j < kRowBytes; ++j) {
-    SmallVector<Value> bytes(groupsA);
-    for (int64_t h = 0; h < 2; ++h) {
-      Value k = arith::AddIOp::create(b, k0, idx(2 * j + h));
-      Value valid = mValid;
-      if (partialK) {
-        Value kBound = idx(kSize);
-        valid = andOpt(b, valid, ltU(b, k, kBound));
-        k = clampIdx(b, k, kBound);
-      }
-      Value code =
-          nibble(b, op.getLhs(), {m, arith::DivUIOp::create(b, k, idx(2))},
-                 i32(h), valid);
-      SmallVector<Value> p = splitBySign(b, code, fa.asymmetric);
-      for (int g = 0; g < groupsA; ++g) {
-        Value v = h ? Value(arith::ShLIOp::create(b, p[g], i32(4))) : p[g];
-        bytes[g] = h ? Value(arith::OrIOp::create(b, bytes[g], v)) : v;
-      }
-    }
-    for (int g = 0; g < groupsA; ++g)
-      storeByte(bytes[g], g, t, j);
+  const ref::Format &f = ofA ? fa : fb;
+  const int groups = f.asymmetric ? 2 : 1, firstPart = ofA ? 0 : groupsA;
+  Value bound = ofA ? mSize : nSize;
+  Value raw = arith::AddIOp::create(b, ofA ? m0 : n0, tid);
+  Value inRange = ltU(b, raw, bound);
+  Value r = clampIdx(b, raw, bound);
+  // B is stored two codes a byte along N.
+  Value rByte, rNib;
+  if (!ofA) {
+    rByte = arith::DivUIOp::create(b, r, idx(2));
+    rNib = toI32(arith::RemUIOp::create(b, r, idx(2)));
   }
-}
-
-void Tcgen05Kernel::stageB(Value k0, Value t) {
-  const bool partialK = kSize % kChunk != 0;
-  Value nRaw = arith::AddIOp::create(b, n0, t);
-  Value nValid = ltU(b, nRaw, nSize);
-  Value n = clampIdx(b, nRaw, nSize);
-  Value nByte = arith::DivUIOp::create(b, n, idx(2));
-  Value nNib = toI32(arith::RemUIOp::create(b, n, idx(2)));
   for (int64_t j = 0; j < kRowBytes; ++j) {
-    SmallVector<Value> bytes(groupsB);
+    SmallVector<Value> bytes(groups);
     for (int64_t h = 0; h < 2; ++h) {
-      Value k = arith::AddIOp::create(b, k0, idx(2 * j + h));
-      Value valid = nValid;
-      if (partialK) {
-        Value kBound = idx(kSize);
-        valid = andOpt(b, valid, ltU(b, k, kBound));
-        k = clampIdx(b, k, kBound);
-      }
-      Value code = nibble(b, op.getRhs(), {k, nByte}, nNib, valid);
-      SmallVector<Value> p = splitBySign(b, code, fb.asymmetric);
-      for (int g = 0; g < groupsB; ++g) {
+      Value valid = inRange;
+      Value k = maskK(b, arith::AddIOp::create(b, k0, idx(2 * j + h)), kSize,
+                      partialK, valid);
+      Value code =
+          ofA ? nibble(b, op.getLhs(),
+                       {r, arith::DivUIOp::create(b, k, idx(2))}, i32(h), valid)
+              : nibble(b, op.getRhs(), {k, rByte}, rNib, valid);
+      SmallVector<Value> p = splitBySign(b, code, f.asymmetric);
+      for (int g = 0; g < groups; ++g) {
         Value v = h ? Value(arith::ShLIOp::create(b, p[g], i32(4))) : p[g];
         bytes[g] = h ? Value(arith::OrIOp::create(b, bytes[g], v)) : v;
       }
     }
-    for (int g = 0; g < groupsB; ++g)
-      storeByte(bytes[g], groupsA + g, t, j);
+    for (int g = 0; g < groups; ++g)
+      storeByte(bytes[g], firstPart + g, tid, j);
   }
 }
 
 void Tcgen05Kernel::storeScales(Value tmem, Value k0, bool ofA) {
-  // The scale code of 1.0 for positions past the last block.
-  const int64_t oneCode = fa.scale == ref::ScaleKind::E8M0 ? 127 : 0x38;
   const ref::Format &f = ofA ? fa : fb;
   Value bound = ofA ? mSize : nSize;
   Value origin = ofA ? m0 : n0;
@@ -238,21 +218,7 @@ void Tcgen05Kernel::storeScales(Value tmem, Value k0, bool ofA) {
                    arith::AddIOp::create(
                        b, origin, arith::AddIOp::create(b, lane, idx(32 * c))),
                    bound);
-      Value word;
-      for (int64_t j = 0; j < scaleVec; ++j) {
-        Value blk = arith::DivUIOp::create(
-            b, arith::AddIOp::create(b, k0, idx(j * kChunk / scaleVec)),
-            idx(bs));
-        Value inside = ltU(b, blk, idx(nBlocks));
-        Value blkC = clampIdx(b, blk, idx(nBlocks));
-        Value code = fetchScaleCode(b, arr,
-                                    ofA ? SmallVector<Value>{r, blkC}
-                                        : SmallVector<Value>{blkC, r});
-        code = arith::SelectOp::create(b, inside, code, i32(oneCode));
-        if (j)
-          code = arith::ShLIOp::create(b, code, i32(8 * j));
-        word = word ? Value(arith::OrIOp::create(b, word, code)) : code;
-      }
+      Value word = packedScaleCodes(b, arr, k0, r, ofA, f, nBlocks);
       words.push_back(word);
     }
     int64_t column =
@@ -284,9 +250,8 @@ LogicalResult Tcgen05Kernel::run() {
   groupsA = fa.asymmetric ? 2 : 1;
   groupsB = fb.asymmetric ? 2 : 1;
   kSize = static_cast<int64_t>(op.getK());
-  bs = fa.blockSize;
-  nBlocks = (kSize + bs - 1) / bs;
-  scaleVec = fa.scale == ref::ScaleKind::E8M0 && bs % 32 == 0 ? 2 : 4;
+  nBlocks = (kSize + fa.blockSize - 1) / fa.blockSize;
+  scaleVec = nativeScaleVec(fa);
   const bool ue8m0 = fa.scale == ref::ScaleKind::E8M0;
 
   // The workgroup buffer, on the enclosing kernel.
@@ -354,8 +319,8 @@ LogicalResult Tcgen05Kernel::run() {
     b.setInsertionPointToStart(loop.getBody());
     Value chunk = loop.getInductionVar();
     Value k0 = arith::MulIOp::create(b, chunk, idx(kChunk));
-    stageA(k0, tid);
-    stageB(k0, tid);
+    stage(k0, /*ofA=*/true);
+    stage(k0, /*ofA=*/false);
     storeScales(tmem, k0, /*ofA=*/true);
     storeScales(tmem, k0, /*ofA=*/false);
     NVVM::Tcgen05WaitOp::create(
@@ -372,17 +337,14 @@ LogicalResult Tcgen05Kernel::run() {
     Value first =
         arith::CmpIOp::create(b, arith::CmpIPredicate::eq, chunk, idx(0));
     ifThen(isThread0, [&] {
-      Value d = LLVM::IntToPtrOp::create(
-          b, LLVM::LLVMPointerType::get(b.getContext(), 6), tmem);
+      Value d = tmemPointer(tmem);
+      auto sfCol = [&](int part) {
+        return tmemPointer(arith::AddIOp::create(
+            b, tmem, i32(kScaleColumn + kScaleColumnsPerPart * part)));
+      };
       int pair = 0;
       for (int ga = 0; ga < groupsA; ++ga)
         for (int gb = 0; gb < groupsB; ++gb, ++pair) {
-          auto sfCol = [&](int part) {
-            Value a = arith::AddIOp::create(
-                b, tmem, i32(kScaleColumn + kScaleColumnsPerPart * part));
-            return Value(LLVM::IntToPtrOp::create(
-                b, LLVM::LLVMPointerType::get(b.getContext(), 6), a));
-          };
           Value accumulate =
               pair ? Value(nb.i1(true))
                    : Value(arith::XOrIOp::create(b, first, nb.i1(true)));
@@ -447,11 +409,8 @@ LogicalResult Tcgen05Kernel::run() {
 
   syncThreads();
   ifThen(isWarp0, [&] {
-    NVVM::Tcgen05DeallocOp::create(
-        b,
-        LLVM::IntToPtrOp::create(
-            b, LLVM::LLVMPointerType::get(b.getContext(), 6), tmem),
-        i32(kTmemColumns), cta1);
+    NVVM::Tcgen05DeallocOp::create(b, tmemPointer(tmem), i32(kTmemColumns),
+                                   cta1);
   });
   op->erase();
   return success();
