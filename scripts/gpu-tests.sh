@@ -10,8 +10,8 @@
 #   scripts/gpu-tests.sh run DIR OUT (GPU machine: needs only the driver)
 #   scripts/gpu-tests.sh check DIR OUT (CPU machine: FileCheck the outputs)
 #
-# build generates the test modules (golden vectors of ../shared/spec/vectors
-# and random cases from mxref.py for every preset, M in {1, 16, 4096}),
+# build generates the test modules (golden vectors of test/vectors and
+# random cases from test/lib/mxoracle.py for every preset, M in {1, 16, 4096}),
 # compiles each with scripts/mx-gpu-aot.sh into DIR/bin/<name> and keeps the
 # module with its CHECK lines in DIR/checks/<name>.mlir. run executes every
 # binary in DIR/bin and writes OUT/<name>.out (stdout), .err and .rc. check
@@ -20,7 +20,7 @@
 # Environment: MX_NVVM_OPTIONS (default chip=sm_90a), JOBS.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-SPEC="${MX_SPEC_DIR:-$ROOT/../shared/spec}"
+VECTORS="$ROOT/test/vectors"
 GEN="$ROOT/test/Integration/MX/CPU/gen_vector_test.py"
 cmd="${1:-}"; DIR="${2:-}"
 [[ -n "$cmd" && -n "$DIR" ]] || { sed -n '/^# Usage/,/^# Environment/p' "$0" >&2; exit 2; }
@@ -30,28 +30,28 @@ case "$cmd" in
 build)
   mkdir -p "$DIR/bin" "$DIR/checks"
   jobs=()
-  for f in "$SPEC"/vectors/*.json; do
+  for f in "$VECTORS"/*.json; do
     n="$(basename "$f" .json)"
     jobs+=("$n||$f")
   done
   for p in mxfp4 amxfp4 amxfp4-pot nvfp4 mxfp6-e2m3 mxfp6-e3m2 mxfp8-e4m3 \
            mxfp8-e5m2 mxint8; do
-    jobs+=("synth_${p}_M16|--mx-quantize-matmul=lhs-format=$p,rhs-format=$p|--synth $p $p --spec $SPEC --shape 16,8,70 --seed 7")
+    jobs+=("synth_${p}_M16|--mx-quantize-matmul=lhs-format=$p,rhs-format=$p|--synth $p $p --shape 16,8,70 --seed 7")
   done
   for p in mxfp4 amxfp4 nvfp4; do
-    jobs+=("synth_${p}_M1|--mx-quantize-matmul=lhs-format=$p,rhs-format=$p|--synth $p $p --spec $SPEC --shape 1,64,96 --seed 8")
-    jobs+=("synth_${p}_M4096|--mx-quantize-matmul=lhs-format=$p,rhs-format=$p|--synth $p $p --spec $SPEC --shape 4096,8,64 --seed 9 --cases 1")
+    jobs+=("synth_${p}_M1|--mx-quantize-matmul=lhs-format=$p,rhs-format=$p|--synth $p $p --shape 1,64,96 --seed 8")
+    jobs+=("synth_${p}_M4096|--mx-quantize-matmul=lhs-format=$p,rhs-format=$p|--synth $p $p --shape 4096,8,64 --seed 9 --cases 1")
   done
   # Partial tiles of the tensor-core kernels: M and N not multiples of the
   # 16 x 8 warp tile or of the 4-warp block, a partial last block.
   for p in amxfp4 nvfp4; do
-    jobs+=("synth_${p}_M33_N72|--mx-quantize-matmul=lhs-format=$p,rhs-format=$p|--synth $p $p --spec $SPEC --shape 33,72,100 --seed 11 --cases 1")
+    jobs+=("synth_${p}_M33_N72|--mx-quantize-matmul=lhs-format=$p,rhs-format=$p|--synth $p $p --shape 33,72,100 --seed 11 --cases 1")
   done
-  jobs+=("synth_amxfp4_x_mxfp4_bf16|--mx-quantize-matmul=lhs-format=amxfp4,rhs-format=mxfp4|--synth amxfp4 mxfp4 --spec $SPEC --shape 16,16,130 --result-type bf16 --seed 10")
+  jobs+=("synth_amxfp4_x_mxfp4_bf16|--mx-quantize-matmul=lhs-format=amxfp4,rhs-format=mxfp4|--synth amxfp4 mxfp4 --shape 16,16,130 --result-type bf16 --seed 10")
   for j in "${jobs[@]}"; do
     IFS='|' read -r name opts args <<<"$j"
     opts="${opts//,/ }"
-    if [[ -z "$args" ]]; then args="$SPEC/vectors/$name.json"; fi
+    if [[ -z "$args" ]]; then args="$VECTORS/$name.json"; fi
     echo "== build $name"
     # shellcheck disable=SC2086
     python3 "$GEN" $args "$DIR/checks/$name.mlir" --main-i32

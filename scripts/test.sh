@@ -6,6 +6,10 @@
 ##===----------------------------------------------------------------------===//
 #
 # Usage: scripts/test.sh
+# First copies the repository (its tracked and unignored files) into a new
+# temporary folder with no sibling folders and runs everything there, so a
+# reference to anything outside the repository fails (MX_IN_PLACE=1 runs
+# in this checkout instead, reusing build/).
 # Sets everything up (scripts/setup.sh), then runs check-mx: every lit test
 # and every GoogleTest unit test, then the same suite again on a second build
 # with AddressSanitizer and UndefinedBehaviorSanitizer (build-asan/; skip it
@@ -16,6 +20,22 @@
 # failure or sanitizer report.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+
+if [[ "${MX_IN_PLACE:-0}" != 1 && "${MX_ISOLATED_COPY:-0}" != 1 ]]; then
+  ISO="$(mktemp -d "${TMPDIR:-/tmp}/mx-isolated.XXXXXX")"
+  mkdir "$ISO/mx-mlir"
+  if git -C "$ROOT" rev-parse --is-inside-work-tree >/dev/null 2>&1; then
+    (cd "$ROOT" && git ls-files -z --cached --others --exclude-standard |
+       xargs -0 cp -a --parents -t "$ISO/mx-mlir")
+  else
+    tar -C "$ROOT" --exclude='./build*' -cf - . | tar -C "$ISO/mx-mlir" -xf -
+  fi
+  echo "== running from an isolated copy: $ISO/mx-mlir (nothing beside it:" \
+       "$(ls "$ISO"))"
+  # ccache hits across copies: paths below the copy are hashed relatively.
+  export CCACHE_BASEDIR="$ISO/mx-mlir"
+  MX_ISOLATED_COPY=1 exec bash "$ISO/mx-mlir/scripts/test.sh"
+fi
 BUILD_DIR="${BUILD_DIR:-$ROOT/build}"
 "$ROOT/scripts/setup.sh"
 

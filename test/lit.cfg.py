@@ -39,9 +39,9 @@ config.substitutions.append(
 
 import sys
 config.substitutions.append(("%python", sys.executable))
-config.substitutions.append(("%spec_vectors",
-                             os.path.join(config.mx_spec_dir, "vectors")))
-config.substitutions.append(("%spec_dir", config.mx_spec_dir))
+# The golden vectors (data; schema in test/vectors/README.md).
+config.substitutions.append(("%vectors",
+                             os.path.join(config.mx_src_root, "test", "vectors")))
 # Run the `main` of a module lowered by --mx-lower-to-llvm.
 config.substitutions.append(
     ("%mx_run",

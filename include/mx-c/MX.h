@@ -31,7 +31,7 @@ MLIR_CAPI_EXPORTED void mxRegisterPipelineDialects(MlirDialectRegistry registry)
  *  that textual pipelines can name them. Idempotent. */
 MLIR_CAPI_EXPORTED void mxRegisterPasses(void);
 
-/** `#mx.format` of a preset of FORMATS.md with optional overrides: an empty
+/** `#mx.format` of a preset of docs/Spec.md with optional overrides: an empty
  *  `rounding` / `scaleRule` and `blockSize == 0` keep the preset's own. On
  *  an invalid name or combination, returns a null attribute and, if
  *  `onError` is not null, calls it with the message. */

@@ -5,7 +5,7 @@
 //===----------------------------------------------------------------------===//
 //
 // Exhaustive checks of the element and scale encodings against the tables of
-// FORMATS.md §1, and of value rounding at every midpoint between adjacent
+// docs/Spec.md §1, and of value rounding at every midpoint between adjacent
 // element values (RNE and RNA), their binary32 neighbours and saturation.
 //
 //===----------------------------------------------------------------------===//
@@ -31,7 +31,7 @@ bool same(float a, float b) {
   return floatToBits(a) == floatToBits(b);
 }
 
-// FORMATS.md §1.2, transcribed.
+// docs/Spec.md §1.2, transcribed.
 TEST(Exhaustive, E2M1Table) {
   const float table[16] = {0.0f,  0.5f,  1.0f,  1.5f,  2.0f,  3.0f,
                            4.0f,  6.0f,  -0.0f, -0.5f, -1.0f, -1.5f,
@@ -41,7 +41,7 @@ TEST(Exhaustive, E2M1Table) {
         << "code " << c;
 }
 
-// FORMATS.md §1.3, transcribed.
+// docs/Spec.md §1.3, transcribed.
 TEST(Exhaustive, FP6Tables) {
   const float e2m3[32] = {0,     0.125, 0.25,  0.375, 0.5,   0.625, 0.75,
                           0.875, 1,     1.125, 1.25,  1.375, 1.5,   1.625,
@@ -223,7 +223,7 @@ TEST(Exhaustive, Midpoints) {
 }
 
 TEST(Exhaustive, E2M1TiesOfTheSpec) {
-  // FORMATS.md §1.7 "Ties for E2M1" and §9 example 9.
+  // docs/Spec.md §1.7 "Ties for E2M1" and §9 example 9.
   struct Tie {
     float x, rne, rna;
   } ties[] = {{0.25f, 0, 0.5f}, {0.75f, 1, 1},  {1.25f, 1, 1.5f},
@@ -258,7 +258,7 @@ TEST(Exhaustive, E8M0Codes) {
 }
 
 TEST(Exhaustive, E8M0ScaleRules) {
-  // FORMATS.md §9 example 8 (E2M1).
+  // docs/Spec.md §9 example 8 (E2M1).
   struct Row {
     float amax;
     uint8_t floor, even, ceil, rceil;

@@ -13,7 +13,7 @@ using namespace mx::ref;
 namespace {
 
 TEST(Format, PresetTable) {
-  // FORMATS.md §3.
+  // docs/Spec.md §3.
   const std::vector<std::string_view> &names = getPresetNames();
   ASSERT_EQ(names.size(), 9u);
   Format f = *getPreset("mxfp4");
@@ -113,7 +113,7 @@ TEST(Format, ImpossibleCombinations) {
 }
 
 TEST(Format, Packing) {
-  // FORMATS.md §7: codes [1, 15, 8] are packed as bytes [0xF1, 0x08].
+  // docs/Spec.md §7: codes [1, 15, 8] are packed as bytes [0xF1, 0x08].
   std::vector<uint8_t> packed = packCodes(ElemKind::E2M1, {3}, {1, 15, 8});
   EXPECT_EQ(packed, (std::vector<uint8_t>{0xF1, 0x08}));
   EXPECT_EQ(unpackCodes(ElemKind::E2M1, {3}, {0xF1, 0xF8}),
@@ -130,7 +130,7 @@ TEST(Format, Packing) {
 }
 
 TEST(Format, WorkedExample1) {
-  // FORMATS.md §9 example 1.
+  // docs/Spec.md §9 example 1.
   std::vector<float> x = {1.25f, -2.5f, 5.0f, 0.3f, -0.1f, 3.7f, -6.9f, 0.0f};
   Format f = *getPreset("mxfp4");
   QuantizedTensor q = quantize(f, {8}, 0, x.data());
@@ -144,7 +144,7 @@ TEST(Format, WorkedExample1) {
 }
 
 TEST(Format, WorkedExample12) {
-  // FORMATS.md §9 example 12: amxfp4 x amxfp4, one block of 8, init 0.5.
+  // docs/Spec.md §9 example 12: amxfp4 x amxfp4, one block of 8, init 0.5.
   std::vector<float> a = {0.9f, 0.7f, 0.2f, -0.05f, -0.11f, 0.45f, 0.33f, -0.08f};
   std::vector<float> w = {-0.3f, 0.2f, 0.6f, -0.9f, 0.5f, -0.25f, 0.1f, 0.75f};
   Format f = *getPreset("amxfp4");

@@ -4,9 +4,9 @@
 //
 //===----------------------------------------------------------------------===//
 //
-// Every case of every file in shared/spec/vectors must be reproduced bit for
+// Every case of every file in test/vectors must be reproduced bit for
 // bit (any NaN matches any NaN). The folder is found relative to the source
-// tree (MX_SPEC_VECTORS_DIR); a missing folder or file is a failure.
+// tree (MX_VECTORS_DIR); a missing folder or file is a failure.
 //
 //===----------------------------------------------------------------------===//
 
@@ -25,7 +25,7 @@ using namespace mx::ref;
 namespace {
 
 std::string vectorPath(const std::string &file) {
-  return std::string(MX_SPEC_VECTORS_DIR) + "/" + file;
+  return std::string(MX_VECTORS_DIR) + "/" + file;
 }
 
 /// Parse a vector file; fails the test (returns nullopt) if it is missing.
@@ -33,7 +33,7 @@ std::optional<llvm::json::Value> loadJson(const std::string &file) {
   auto buf = llvm::MemoryBuffer::getFile(vectorPath(file));
   if (!buf) {
     ADD_FAILURE() << "cannot read golden vector file " << vectorPath(file)
-                  << " (is ../shared/spec/vectors next to the source tree?)";
+                  << " (test/vectors of the source tree)";
     return std::nullopt;
   }
   llvm::Expected<llvm::json::Value> v = llvm::json::parse((*buf)->getBuffer());
@@ -352,7 +352,7 @@ INSTANTIATE_TEST_SUITE_P(Pairs, MatmulVectors,
 TEST(GoldenVectors, FolderIsPresent) {
   auto buf = llvm::MemoryBuffer::getFile(vectorPath("README.md"));
   ASSERT_TRUE(static_cast<bool>(buf))
-      << "golden vectors not found at " << MX_SPEC_VECTORS_DIR;
+      << "golden vectors not found at " << MX_VECTORS_DIR;
 }
 
 } // namespace

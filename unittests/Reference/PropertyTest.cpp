@@ -153,7 +153,7 @@ TEST(Property, DequantizeQuantizeIsIdempotent) {
 /// With a subnormal E5M2 scale (block maxima below about 6 * 2^-14) the spec's
 /// round-to-nearest scale has so few bits that a second quantization can pick
 /// a different scale: dequantize(quantize(.)) is then not a fixed point.
-/// This pins that behaviour of FORMATS.md §2.4 (checked against mxref.py).
+/// This pins that behaviour of docs/Spec.md §2.4 (checked against mxoracle.py).
 TEST(Property, AMXFP4SubnormalScale) {
   const uint32_t bits[32] = {
       0x3420fb96, 0xb4c255d0, 0x33af1086, 0x33b075d2, 0x3583f2a7, 0x343a4ede,

@@ -7,9 +7,12 @@
 #ifndef MX_CONVERSION_PASSES_H
 #define MX_CONVERSION_PASSES_H
 
-#include "mx/Conversion/MXToGPU/MXToGPU.h"
+#include "mx/Conversion/MXNVVMToNVVM/MXNVVMToNVVM.h"
+#include "mx/Conversion/MXToAMDGPU/MXToAMDGPU.h"
 #include "mx/Conversion/MXToLinalg/MXToLinalg.h"
+#include "mx/Conversion/MXToNVGPU/MXToNVGPU.h"
 #include "mx/Conversion/MXToX86/MXToX86.h"
+#include "mx/Conversion/MXX86ToLLVM/MXX86ToLLVM.h"
 
 #include "mlir/IR/BuiltinOps.h"
 

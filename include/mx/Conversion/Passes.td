@@ -14,14 +14,14 @@ def ConvertMXToLinalgPass : Pass<"convert-mx-to-linalg"> {
   let description = [{
     Replaces every `mx.quantize`, `mx.dequantize`, `mx.matmul` and
     `mx.block_mac` by tensor-level code with the exact semantics of
-    FORMATS.md: `linalg.generic` ops whose scalar bodies encode and decode
+    docs/Spec.md: `linalg.generic` ops whose scalar bodies encode and decode
     element codes with integer arithmetic (RNE and RNA, saturation, signed
     zero), compute every scale rule, apply the NaN/Inf block rule and the
     zero-scale rule, and form the MAC's per-group sums exactly in 128-bit
     integers before their single rounding to f32. Nothing relies on upstream
-    `arith.truncf`/`arith.extf` for f4, f6, f8 or E8M0 (see FORMATS.md §8).
+    `arith.truncf`/`arith.extf` for f4, f6, f8 or E8M0 (see docs/Spec.md §8).
 
-    Quantized values are carried as their storage parts (FORMATS.md §7):
+    Quantized values are carried as their storage parts (docs/Spec.md §7):
     producers end in `mx.pack`, consumers start with `mx.unpack`, and the
     pairs fold away. A quantized value that crosses a function boundary
     cannot be lowered and is reported.
@@ -39,7 +39,7 @@ def ConvertMXMatmulToAVX512Pass : Pass<"convert-mx-matmul-to-avx512"> {
   let summary = "Lower FP4 x FP4 mx.matmul ops to AVX-512 VNNI vector code";
   let description = [{
     Replaces every eligible `mx.matmul` by vector code for x86 CPUs with
-    AVX-512 (F, BW, VL, VBMI) and VNNI, bit-identical to the exact mode of FORMATS.md
+    AVX-512 (F, BW, VL, VBMI) and VNNI, bit-identical to the exact mode of docs/Spec.md
     §6.2. Eligible: rank 2, mode `exact`, both operands with E2M1 elements
     (`mxfp4`, `amxfp4`, `amxfp4-pot`, `nvfp4` and their overrides), a block
     size that is a multiple of 4, static K that is a multiple of the block
@@ -47,7 +47,7 @@ def ConvertMXMatmulToAVX512Pass : Pass<"convert-mx-matmul-to-avx512"> {
     matmuls are left for `convert-mx-to-linalg` (with `report=true`, a remark
     says why).
 
-    The weights are read in their storage layout (FORMATS.md §7: B[K,N]
+    The weights are read in their storage layout (docs/Spec.md §7: B[K,N]
     packed along N, as `mx.pack` or `mx.quantize` leaves them), so
     pre-quantized weights need no repacking. Per k-quad the kernel loads
     four rows of packed codes, splits the nibbles, decodes them with a byte
@@ -86,6 +86,7 @@ def ConvertMXMatmulToAVX512Pass : Pass<"convert-mx-matmul-to-avx512"> {
     "::mlir::linalg::LinalgDialect",
     "::mlir::LLVM::LLVMDialect",
     "::mlir::memref::MemRefDialect",
+    "::mlir::mx::x86::MXX86Dialect",
     "::mlir::scf::SCFDialect",
     "::mlir::tensor::TensorDialect",
     "::mlir::vector::VectorDialect"
@@ -93,11 +94,13 @@ def ConvertMXMatmulToAVX512Pass : Pass<"convert-mx-matmul-to-avx512"> {
 }
 
 def ConvertMXX86ToLLVMPass : Pass<"convert-mx-x86-to-llvm"> {
-  let summary = "Lower mx.x86.* kernel primitives to LLVM x86 intrinsics";
+  let summary = "Lower mx_x86 kernel primitives to LLVM x86 intrinsics";
   let description = [{
-    Replaces `mx.x86.lookup` by `llvm.x86.avx512.permvar.qi.512` and
-    `mx.x86.dot_u8s8` by `llvm.x86.avx512.vpdpbusd.512`
-    (`llvm.call_intrinsic`). `mx-lower-to-llvm` runs it after
+    Replaces every op of the `mx_x86` dialect by `llvm.call_intrinsic` of
+    the intrinsic it names through `MXX86IntrinsicOpInterface` (one generic
+    pattern, `populateMXX86LegalizeForLLVMExportPatterns`):
+    `mx_x86.lookup` becomes `llvm.x86.avx512.permvar.qi.512` and
+    `mx_x86.dot_u8s8` `llvm.x86.avx512.vpdpbusd.512`. `mx-lower-to-llvm` runs it after
     bufferization and deallocation, which do not accept the (effect-less
     but unannotated) intrinsic calls.
   }];
@@ -109,7 +112,7 @@ def ConvertMXMatmulToGPUMMAPass : Pass<"convert-mx-matmul-to-gpu-mma"> {
                 "tensor cores (mma.sync .s8), bit-exact";
   let description = [{
     Replaces every eligible `mx.matmul` by a `gpu.launch` whose warps form
-    the exact block sums of FORMATS.md §6.2 with `nvgpu.mma.sync` on signed
+    the exact block sums of docs/Spec.md §6.2 with `nvgpu.mma.sync` on signed
     8-bit operands (PTX `mma.sync.aligned.m16n8k32.row.col.s32.s8.s8.s32`,
     sm_80 and later, so sm_90a, sm_100a and sm_120a): every
     E2M1 value v is the integer 2v in [-12, 12], and the s32 accumulator
@@ -140,14 +143,14 @@ def ConvertMXMatmulToGPUMMAPass : Pass<"convert-mx-matmul-to-gpu-mma"> {
            "block's warps lie side by side along N), in [1, 32]">,
     Option<"blockScale", "block-scale", "bool", /*default=*/"false",
            "Use the native block-scaled FP4 MMA of sm_120a "
-           "(mx.nvvm.mma_block_scale) where the scales map onto it (E8M0 or "
+           "(mx_nvvm.mma_block_scale) where the scales map onto it (E8M0 or "
            "E4M3 on both sides): faster, but the tensor core sums in its own "
            "order, so results are within the tolerance of docs/GPU.md, not "
            "bit-exact">,
     Option<"tcgen05", "tcgen05", "bool", /*default=*/"false",
            "With block-scale=true: the sm_100a kernels instead, a 128 x 128 "
            "tile per thread block of four warps with the accumulator and "
-           "the scale factors in tensor memory (mx.nvvm.tcgen05_matmul, "
+           "the scale factors in tensor memory (mx_nvvm.tcgen05_matmul, "
            "tcgen05.mma.block_scale); same eligibility and tolerance">
   ];
   let statistics = [
@@ -159,6 +162,7 @@ def ConvertMXMatmulToGPUMMAPass : Pass<"convert-mx-matmul-to-gpu-mma"> {
     "::mlir::bufferization::BufferizationDialect",
     "::mlir::gpu::GPUDialect",
     "::mlir::memref::MemRefDialect",
+    "::mlir::mx::nvvm::MXNVVMDialect",
     "::mlir::nvgpu::NVGPUDialect",
     "::mlir::scf::SCFDialect",
     "::mlir::tensor::TensorDialect",
@@ -183,7 +187,7 @@ def ConvertMXMatmulToAMDGPUMFMAPass : Pass<"convert-mx-matmul-to-amdgpu-mfma"> {
 
     The matrix core sums the products of a chunk and the accumulator in its
     own order and precision: the results are within the tolerance of
-    docs/GPU.md, not bit-identical to FORMATS.md §6.2, so this path is only
+    docs/GPU.md, not bit-identical to docs/Spec.md §6.2, so this path is only
     taken when selected (`mx-lower-to-rocdl` with
     `matmul-kernels=scaled-mfma`). Eligible: rank 2, mode `exact`, FP4/FP6/
     FP8 elements with E8M0 scales on both sides (`mxfp4`, `amxfp4-pot`,
@@ -217,11 +221,11 @@ def ConvertMXMatmulToAMDGPUMFMAPass : Pass<"convert-mx-matmul-to-amdgpu-mfma"> {
 }
 
 def ConvertMXNVVMToNVVMPass : Pass<"convert-mx-nvvm-to-nvvm"> {
-  let summary = "Lower mx.nvvm.* kernel primitives to NVVM ops";
+  let summary = "Lower mx_nvvm.* kernel primitives to NVVM ops";
   let description = [{
-    Replaces `mx.nvvm.mma_block_scale` by `nvvm.mma.block_scale` (PTX
+    Replaces `mx_nvvm.mma_block_scale` by `nvvm.mma.block_scale` (PTX
     `mma.sync.aligned.m16n8k64.row.col.kind::mxf4nvf4.block_scale`, sm_120a)
-    and expands every `mx.nvvm.tcgen05_matmul` into its sm_100a kernel body:
+    and expands every `mx_nvvm.tcgen05_matmul` into its sm_100a kernel body:
     a workgroup buffer added to the enclosing `gpu.func` (or `gpu.launch`)
     for the operands and an mbarrier, `nvvm.tcgen05.alloc` / `dealloc` of
     256 tensor-memory columns, `nvvm.tcgen05.st` of the scale factors,
@@ -238,27 +242,6 @@ def ConvertMXNVVMToNVVMPass : Pass<"convert-mx-nvvm-to-nvvm"> {
                            "::mlir::memref::MemRefDialect",
                            "::mlir::scf::SCFDialect",
                            "::mlir::vector::VectorDialect"];
-}
-
-def MXGPUHostBuffersPass : Pass<"mx-gpu-host-buffers", "::mlir::ModuleOp"> {
-  let summary = "Make the host buffers of a module accessible from GPU kernels";
-  let description = [{
-    The GPU pipeline keeps every buffer in host memory and maps it into the
-    device address space (zero-copy), so host code (printing, small
-    reductions) and kernels see the same data without copies:
-
-    * every `memref.alloc` gets a 4096-byte alignment (two buffers never share
-      a page) and is followed by `gpu.host_register`; every `memref.dealloc`
-      is preceded by `gpu.host_unregister`;
-    * every `memref.get_global` (constants) is replaced by a registered copy.
-
-    Kernel launches are synchronous, so host reads after a launch see the
-    kernel's writes. Buffers passed in by a caller must be registered (or
-    device-accessible) by that caller. This is the correctness path of the
-    GPU lowering, not its fast path.
-  }];
-  let dependentDialects = ["::mlir::gpu::GPUDialect",
-                           "::mlir::memref::MemRefDialect"];
 }
 
 #endif // MX_CONVERSION_PASSES_TD

@@ -115,18 +115,17 @@ struct MXLowerToROCDLOptions
 void buildMXLowerToROCDLPipeline(OpPassManager &pm,
                                  const MXLowerToROCDLOptions &options);
 
-/// The default PTX version for a chip, or "" for an unknown chip; with
-/// `matmulKernels` = "block-scale" the version the native block-scaled MMA of
-/// the chip needs (sm_100a: 88, for tcgen05.mma's .block16 / .block32).
-std::string getDefaultPTXVersion(llvm::StringRef chip,
-                                 llvm::StringRef matmulKernels = "");
-
 /// Builds `mx-lower-to-llvm`: mx ops to linalg, bufferization of the whole
 /// module (function boundaries included), loops, and the LLVM dialect.
 void buildMXLowerToLLVMPipeline(OpPassManager &pm,
                                 const MXLowerToLLVMOptions &options);
 
-/// Registers the mx pipelines with the global registry.
+/// Register one pipeline each with the global registry.
+void registerMXLowerToLLVMPipeline();
+void registerMXLowerToNVVMPipeline();
+void registerMXLowerToROCDLPipeline();
+
+/// Registers all mx pipelines with the global registry.
 void registerMXPipelines();
 
 } // namespace mlir::mx

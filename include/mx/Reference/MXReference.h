@@ -1,11 +1,11 @@
-//===- MXReference.h - Bit-exact reference of FORMATS.md --------*- C++ -*-===//
+//===- MXReference.h - Bit-exact reference of docs/Spec.md --------*- C++ -*-===//
 //
 // SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 //
 //===----------------------------------------------------------------------===//
 //
 // A small C++17 library with no MLIR or LLVM dependency that implements the
-// normative numerics of `shared/spec/FORMATS.md` bit for bit: element and
+// normative numerics of `docs/Spec.md` bit for bit: element and
 // scale encodings, value rounding, the four E8M0 scale rules, FP8-valued
 // scales, AMXFP4 asymmetric scales, NVFP4 two-level scaling, packing, the
 // block MAC and the matmul accumulation order (modes `exact` and `emulate`).
@@ -33,9 +33,9 @@ namespace mx::ref {
 // Formats
 //===----------------------------------------------------------------------===//
 
-/// Element formats (FORMATS.md §1).
+/// Element formats (docs/Spec.md §1).
 enum class ElemKind : uint8_t { E2M1, E2M3, E3M2, E4M3, E5M2, INT8 };
-/// Scale formats (FORMATS.md §1.6).
+/// Scale formats (docs/Spec.md §1.6).
 enum class ScaleKind : uint8_t { E8M0, E5M2, E4M3 };
 /// How a block scale is computed: the four E8M0 rules of §2.3, or `Nearest`,
 /// the FP8-valued scale round_S(amax / max_elem) of §2.4 / §2.6.
@@ -47,7 +47,7 @@ enum class MatmulMode : uint8_t { Exact, Emulate };
 /// Result element type of a matmul (§6.2, last step).
 enum class ResultType : uint8_t { F32, F16, BF16 };
 
-/// Static facts about an element format (FORMATS.md §1.1).
+/// Static facts about an element format (docs/Spec.md §1.1).
 struct ElemInfo {
   const char *mlirName; ///< builtin MLIR type name, e.g. "f4E2M1FN" or "i8"
   unsigned bits;        ///< storage bits of one code
@@ -58,10 +58,23 @@ struct ElemInfo {
   int emax;             ///< floor(log2(maxValue))
   unsigned evenBits;    ///< t of the `even` scale rule
   bool isInt;           ///< MXINT8
+  int unitExp;          ///< u: every value times 2^u is an integer
+  double unitMax;       ///< the largest |value| times 2^u
 };
 const ElemInfo &getElemInfo(ElemKind kind);
 /// MLIR spelling of a scale type ("f8E8M0FNU", "f8E5M2", "f8E4M3FN").
 const char *getScaleTypeName(ScaleKind kind);
+/// The code of the scale value 1.0 (E8M0 0x7F, E5M2 0x3C, E4M3 0x38).
+uint8_t getScaleOneCode(ScaleKind kind);
+/// 2v of every E2M1 code c (index c): integers in [-12, 12] (§6.3).
+std::array<int8_t, 16> getE2M1TwiceValues();
+
+/// The constants of NVFP4's two-level scaling (§2.6): g = amax / 2688
+/// (6 · 448, the largest E2M1 value times the largest E4M3 value), and
+/// the block scale before its E4M3 rounding clamped to [2^-6, 448].
+inline constexpr float kNVFP4TensorScaleDivisor = 2688.0f;
+inline constexpr float kNVFP4BlockScaleMin = 0.015625f;
+inline constexpr float kNVFP4BlockScaleMax = 448.0f;
 const char *stringifyScaleRule(ScaleRule rule);
 const char *stringifyRounding(Rounding rounding);
 std::optional<ScaleRule> parseScaleRule(std::string_view s);
@@ -69,7 +82,7 @@ std::optional<Rounding> parseRounding(std::string_view s);
 std::optional<ElemKind> parseElemKind(std::string_view mlirName);
 std::optional<ScaleKind> parseScaleKind(std::string_view mlirName);
 
-/// A complete block-scaled format configuration: a preset of FORMATS.md §3
+/// A complete block-scaled format configuration: a preset of docs/Spec.md §3
 /// with the overrides of §3.1 applied.
 struct Format {
   ElemKind elem = ElemKind::E2M1;
@@ -89,14 +102,14 @@ struct Format {
   bool operator!=(const Format &o) const { return !(*this == o); }
 };
 
-/// The preset names of FORMATS.md §3, in table order.
+/// The preset names of docs/Spec.md §3, in table order.
 const std::vector<std::string_view> &getPresetNames();
 /// The preset called `name`, or nullopt.
 std::optional<Format> getPreset(std::string_view name);
 /// The name of the preset whose element type, scale type, asymmetry and
 /// per-tensor scale match `f` (overrides ignored), or nullopt.
 std::optional<std::string_view> getBasePreset(const Format &f);
-/// Check `f` against FORMATS.md: returns an empty string when it is a preset
+/// Check `f` against docs/Spec.md: returns an empty string when it is a preset
 /// with valid overrides, otherwise a message naming the problem.
 std::string verifyFormat(const Format &f);
 /// Apply one override (`rounding`, `scale-rule` or `block-size`; `_` may be

@@ -17,8 +17,8 @@
 // CHECK: scf.for {{.*}} -> (tensor<4x128xf32>)
 // CHECK: scf.for {{.*}} step %c64{{.*}} -> (tensor<4x128xf32>)
 // CHECK: scf.for {{.*}} step %c8
-// CHECK-COUNT-128: mx.x86.dot_u8s8 %{{.*}} : vector<64xi8> -> vector<16xi32>
-// CHECK-NOT: mx.x86.dot_u8s8
+// CHECK-COUNT-128: mx_x86.dot_u8s8 %{{.*}} : vector<64xi8> -> vector<16xi32>
+// CHECK-NOT: mx_x86.dot_u8s8
 // CHECK: scf.yield
 // The rows are written back in column order, 2 x 16 columns per step.
 // CHECK: vector.shuffle
@@ -28,8 +28,8 @@
 // CHECK: scf.for {{.*}} -> (tensor<1x128xf32>)
 // CHECK: scf.for {{.*}} step %c128{{.*}} -> (tensor<1x128xf32>)
 // CHECK: scf.for {{.*}} step %c8
-// CHECK-COUNT-64: mx.x86.dot_u8s8 %{{.*}} : vector<64xi8> -> vector<16xi32>
-// CHECK-NOT: mx.x86.dot_u8s8
+// CHECK-COUNT-64: mx_x86.dot_u8s8 %{{.*}} : vector<64xi8> -> vector<16xi32>
+// CHECK-NOT: mx_x86.dot_u8s8
 // CHECK: return
 func.func @mxfp4(%x: tensor<?x64xf32>, %d: tensor<64x64xi8>, %s: tensor<2x128xf8E8M0FNU>, %c: tensor<?x128xf32>) -> tensor<?x128xf32> {
   %qa = mx.quantize %x : tensor<?x64xf32> -> !qa
@@ -53,7 +53,7 @@ func.func @mxfp4(%x: tensor<?x64xf32>, %d: tensor<64x64xi8>, %s: tensor<2x128xf8
 // CHECK: arith.constant dense<[0, 1, 2, 3, 4, 6, 8, 12, 0, 0, 0, 0, 0, 0, 0, 0,
 // CHECK: arith.constant dense<[0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 2, 3, 4, 6, 8, 12,
 // CHECK: scf.for {{.*}} step %c64
-// CHECK-COUNT-16: mx.x86.dot_u8s8
+// CHECK-COUNT-16: mx_x86.dot_u8s8
 // CHECK: arith.extf {{.*}} : vector<16xf16> to vector<16xf32>
 func.func @amxfp4(%a: !mx.qtensor<4x64, #mx.format<amxfp4>, axis = 1>, %b: !mx.qtensor<64x128, #mx.format<amxfp4>, axis = 0>, %c: tensor<4x128xbf16>) -> tensor<4x128xbf16> {
   %r = mx.matmul %a, %b, %c : !mx.qtensor<4x64, #mx.format<amxfp4>, axis = 1>, !mx.qtensor<64x128, #mx.format<amxfp4>, axis = 0> -> tensor<4x128xbf16>
@@ -62,7 +62,7 @@ func.func @amxfp4(%a: !mx.qtensor<4x64, #mx.format<amxfp4>, axis = 1>, %b: !mx.q
 
 // NVFP4: E4M3 scales, both tensor scales applied after the blocks.
 // CHECK-LABEL: func.func @nvfp4
-// CHECK: mx.x86.dot_u8s8
+// CHECK: mx_x86.dot_u8s8
 // CHECK: arith.mulf {{.*}} : vector<16xf32>
 // CHECK: vector.broadcast
 func.func @nvfp4(%a: !mx.qtensor<2x32, #mx.format<nvfp4>, axis = 1>, %b: !mx.qtensor<32x64, #mx.format<nvfp4>, axis = 0>, %c: tensor<2x64xf32>) -> tensor<2x64xf32> {

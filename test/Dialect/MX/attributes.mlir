@@ -1,7 +1,7 @@
 // RUN: mx-opt %s | mx-opt | FileCheck %s
 // RUN: mx-opt %s --mlir-print-op-generic | mx-opt | FileCheck %s
 
-// Every preset of FORMATS.md §3 in its short form, the overrides of §3.1,
+// Every preset of docs/Spec.md §3 in its short form, the overrides of §3.1,
 // and the explicit form, which prints as the preset it denotes.
 
 // CHECK-LABEL: func.func @presets

@@ -6,7 +6,7 @@
 // RUN: not mx-opt %s --mx-quantize-matmul="block-size=48" 2>&1 | FileCheck %s --check-prefix=BADBS
 
 // BADPRESET: error: mx-quantize-matmul: unknown lhs-format 'mxfp5'; expected one of mxfp4, amxfp4, amxfp4-pot, nvfp4, mxfp6-e2m3, mxfp6-e3m2, mxfp8-e4m3, mxfp8-e5m2, mxint8
-// BADBLOCK: error: mx-quantize-matmul: lhs-format 'nvfp4' has block size 16 but rhs-format 'mxfp4' has block size 32; FORMATS.md §5 needs the same block size along K (set block-size)
+// BADBLOCK: error: mx-quantize-matmul: lhs-format 'nvfp4' has block size 16 but rhs-format 'mxfp4' has block size 32; docs/Spec.md §5 needs the same block size along K (set block-size)
 // BADRULE: error: mx-quantize-matmul: lhs-format 'amxfp4': scale-rule applies only to formats with f8E8M0FNU scales; 'amxfp4' has f8E5M2 scales
 // BADBS: error: mx-quantize-matmul: lhs-format 'mxfp4': block-size must be a power of two in [8, 256], got '48'
 

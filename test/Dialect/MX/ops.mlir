@@ -92,39 +92,3 @@ func.func @pack_unpack(%q: !mx.qtensor<4x63, #mx.format<mxfp4>, axis = 1>,
   %fd, %fs = mx.unpack %f : !mx.qtensor<3x40, #mx.format<mxfp8-e5m2, scale_rule = rceil>, axis = 0>
   return
 }
-
-// CHECK-LABEL: func.func @x86_primitives
-// CHECK: %[[L:.*]] = mx.x86.lookup %{{.*}}, %{{.*}} : vector<64xi8>
-// CHECK: mx.x86.dot_u8s8 %{{.*}}, %[[L]], %{{.*}} : vector<64xi8> -> vector<16xi32>
-// GENERIC-LABEL: sym_name = "x86_primitives"
-// GENERIC: "mx.x86.lookup"(%{{.*}}, %{{.*}}) : (vector<64xi8>, vector<64xi8>) -> vector<64xi8>
-// GENERIC: "mx.x86.dot_u8s8"(%{{.*}}, %{{.*}}, %{{.*}}) : (vector<16xi32>, vector<64xi8>, vector<64xi8>) -> vector<16xi32>
-func.func @x86_primitives(%t: vector<64xi8>, %i: vector<64xi8>, %acc: vector<16xi32>, %x: vector<64xi8>) -> vector<16xi32> {
-  %l = mx.x86.lookup %t, %i : vector<64xi8>
-  %s = mx.x86.dot_u8s8 %acc, %l, %x : vector<64xi8> -> vector<16xi32>
-  return %s : vector<16xi32>
-}
-
-// CHECK-LABEL: func.func @nvvm_primitives
-// CHECK: %[[D:.*]] = mx.nvvm.mma_block_scale %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}} {scale_vec = 2 : i64} : vector<4xi32>, vector<2xi32> -> vector<4xf32>
-// CHECK: mx.nvvm.mma_block_scale %[[D]], %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}} {scale_vec = 4 : i64, ue4m3} : vector<4xi32>, vector<2xi32> -> vector<4xf32>
-// GENERIC-LABEL: sym_name = "nvvm_primitives"
-// GENERIC: "mx.nvvm.mma_block_scale"(%{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}) <{scale_vec = 2 : i64}> : (vector<4xf32>, vector<4xi32>, vector<2xi32>, i32, i32) -> vector<4xf32>
-func.func @nvvm_primitives(%c: vector<4xf32>, %a: vector<4xi32>, %b: vector<2xi32>, %sa: i32, %sb: i32) -> vector<4xf32> {
-  %d = mx.nvvm.mma_block_scale %c, %a, %b, %sa, %sb {scale_vec = 2 : i64} : vector<4xi32>, vector<2xi32> -> vector<4xf32>
-  %e = mx.nvvm.mma_block_scale %d, %a, %b, %sa, %sb {scale_vec = 4 : i64, ue4m3} : vector<4xi32>, vector<2xi32> -> vector<4xf32>
-  return %e : vector<4xf32>
-}
-
-// CHECK-LABEL: func.func @tcgen05_tile
-// CHECK: mx.nvvm.tcgen05_matmul lhs(%arg0, %arg1) rhs(%arg2, %arg3) acc(%arg8) out(%arg9) {k = 64 : i64, lhs_format = #mx.format<mxfp4>, rhs_format = #mx.format<mxfp4>} : memref<?x32xi8>, memref<?x2xf8E8M0FNU>, memref<64x64xi8>, memref<2x128xf8E8M0FNU>, memref<?x128xf32>, memref<?x128xf32>
-// CHECK: mx.nvvm.tcgen05_matmul lhs(%arg0, %arg4, %arg4) rhs(%arg2, %arg5, %arg5) acc(%arg8) out(%arg9) {k = 64 : i64, lhs_format = #mx.format<amxfp4-pot>, rhs_format = #mx.format<amxfp4-pot>}
-// CHECK: mx.nvvm.tcgen05_matmul lhs(%arg0, %arg6 tensor_scale %arg7) rhs(%arg2, %arg6 tensor_scale %arg7) acc(%arg8) out(%arg9) {k = 64 : i64, lhs_format = #mx.format<nvfp4>, rhs_format = #mx.format<nvfp4>}
-// GENERIC-LABEL: sym_name = "tcgen05_tile"
-// GENERIC: "mx.nvvm.tcgen05_matmul"(%{{.*}}) <{k = 64 : i64, lhs_format = #mx.format<mxfp4>, operandSegmentSizes = array<i32: 1, 1, 0, 0, 1, 1, 0, 0, 1, 1>, rhs_format = #mx.format<mxfp4>}>
-func.func @tcgen05_tile(%a: memref<?x32xi8>, %sa: memref<?x2xf8E8M0FNU>, %b: memref<64x64xi8>, %sb: memref<2x128xf8E8M0FNU>, %pa: memref<?x2xf8E8M0FNU>, %pb: memref<2x128xf8E8M0FNU>, %na: memref<4x4xf8E4M3FN>, %g: f32, %c: memref<?x128xf32>, %o: memref<?x128xf32>) {
-  mx.nvvm.tcgen05_matmul lhs(%a, %sa) rhs(%b, %sb) acc(%c) out(%o) {k = 64 : i64, lhs_format = #mx.format<mxfp4>, rhs_format = #mx.format<mxfp4>} : memref<?x32xi8>, memref<?x2xf8E8M0FNU>, memref<64x64xi8>, memref<2x128xf8E8M0FNU>, memref<?x128xf32>, memref<?x128xf32>
-  mx.nvvm.tcgen05_matmul lhs(%a, %pa, %pa) rhs(%b, %pb, %pb) acc(%c) out(%o) {k = 64 : i64, lhs_format = #mx.format<amxfp4-pot>, rhs_format = #mx.format<amxfp4-pot>} : memref<?x32xi8>, memref<?x2xf8E8M0FNU>, memref<?x2xf8E8M0FNU>, memref<64x64xi8>, memref<2x128xf8E8M0FNU>, memref<2x128xf8E8M0FNU>, memref<?x128xf32>, memref<?x128xf32>
-  mx.nvvm.tcgen05_matmul lhs(%a, %na tensor_scale %g) rhs(%b, %na tensor_scale %g) acc(%c) out(%o) {k = 64 : i64, lhs_format = #mx.format<nvfp4>, rhs_format = #mx.format<nvfp4>} : memref<?x32xi8>, memref<4x4xf8E4M3FN>, f32, memref<64x64xi8>, memref<4x4xf8E4M3FN>, f32, memref<?x128xf32>, memref<?x128xf32>
-  return
-}

@@ -39,18 +39,8 @@ class VectorDialect;
 namespace mlir::mx {
 
 #define GEN_PASS_DECL_CONVERTMXMATMULTOAVX512PASS
-#define GEN_PASS_DECL_CONVERTMXX86TOLLVMPASS
 #include "mx/Conversion/Passes.h.inc"
 
-/// The x86 features the kernels of convert-mx-matmul-to-avx512 need
-/// (AVX-512 F/BW/VL for 512-bit byte lookups, VBMI for two-source byte
-/// shuffles, VNNI for vpdpbusd), as an LLVM
-/// target-feature list.
-ArrayRef<StringRef> getAVX512KernelFeatures();
-
-/// Whether the CPU this process runs on has every feature of
-/// getAVX512KernelFeatures().
-bool hostHasAVX512KernelFeatures();
 
 } // namespace mlir::mx
 

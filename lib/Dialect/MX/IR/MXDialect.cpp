@@ -107,17 +107,36 @@ std::optional<ref::ScaleKind> mlir::mx::getScaleKind(Type type) {
       .Default([](Type) { return std::nullopt; });
 }
 
-static ScaleRule toScaleRule(ref::ScaleRule r) {
-  return static_cast<ScaleRule>(static_cast<unsigned>(r));
+// The ODS enums and the reference enums are mapped by name: their order may
+// differ, and a name that exists on one side only is a fatal error (tested
+// for every value in unittests/Dialect/MX/EnumMappingTest.cpp).
+
+ScaleRule mlir::mx::toScaleRule(ref::ScaleRule r) {
+  std::optional<ScaleRule> v = symbolizeScaleRule(ref::stringifyScaleRule(r));
+  if (!v)
+    llvm::report_fatal_error("scale rule without an ODS counterpart");
+  return *v;
 }
-static ref::ScaleRule toRefScaleRule(ScaleRule r) {
-  return static_cast<ref::ScaleRule>(static_cast<unsigned>(r));
+ref::ScaleRule mlir::mx::toRefScaleRule(ScaleRule r) {
+  std::optional<ref::ScaleRule> v =
+      ref::parseScaleRule(stringifyScaleRule(r).str());
+  if (!v)
+    llvm::report_fatal_error("ODS scale rule without a reference counterpart");
+  return *v;
 }
-static RoundingMode toRoundingMode(ref::Rounding r) {
-  return r == ref::Rounding::RNE ? RoundingMode::rne : RoundingMode::rna;
+RoundingMode mlir::mx::toRoundingMode(ref::Rounding r) {
+  std::optional<RoundingMode> v =
+      symbolizeRoundingMode(ref::stringifyRounding(r));
+  if (!v)
+    llvm::report_fatal_error("rounding without an ODS counterpart");
+  return *v;
 }
-static ref::Rounding toRefRounding(RoundingMode r) {
-  return r == RoundingMode::rne ? ref::Rounding::RNE : ref::Rounding::RNA;
+ref::Rounding mlir::mx::toRefRounding(RoundingMode r) {
+  std::optional<ref::Rounding> v =
+      ref::parseRounding(stringifyRoundingMode(r).str());
+  if (!v)
+    llvm::report_fatal_error("ODS rounding without a reference counterpart");
+  return *v;
 }
 
 //===----------------------------------------------------------------------===//

@@ -271,7 +271,7 @@ struct MXQuantizeMatmulPass
           << lhsFormat << "' has block size " << fa->blockSize
           << " but rhs-format '" << rhsFormat << "' has block size "
           << fb->blockSize
-          << "; FORMATS.md §5 needs the same block size along K (set "
+          << "; docs/Spec.md §5 needs the same block size along K (set "
              "block-size)";
       return signalPassFailure();
     }

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
-"""Turn a golden-vector file of shared/spec/vectors into an executable test.
+"""Turn a golden-vector file of test/vectors into an executable test.
 
 Writes an MLIR module (with FileCheck lines) whose `main` runs every case of
 the file through mx ops and prints the results as i32 bit patterns:
@@ -18,22 +18,29 @@ library only.
 usage:
   gen_vector_test.py VECTOR_FILE OUT.mlir [--cases N] [--mode mx|linalg|const]
                      [--dynamic] [--transpose-b] [--main-i32]
-  gen_vector_test.py --synth LHS RHS OUT.mlir --spec SPEC_DIR [--shape M,N,K]
+  gen_vector_test.py --synth LHS RHS OUT.mlir [--shape M,N,K]
                      [--batch B] [--kind matmul|matvec|vecmat]
                      [--overrides key=value,...] [--result-type f32|f16|bf16]
                      [--seed S] [--cases N] [--dynamic] [--input-type f16|bf16]
-  gen_vector_test.py --stress PRESET OUT.mlir --spec SPEC_DIR [--seed S]
+  gen_vector_test.py --stress PRESET OUT.mlir [--seed S]
 
 Modes for matmul cases: `mx` (default) uses mx ops directly and also feeds the
 stored codes through mx.pack; `linalg` calls a function holding a
 linalg.matmul (run it with --mx-quantize-matmul); `const` makes B a constant
-of that function (quantized at compile time). --synth makes random cases with
-mxref.py (with outliers, zeros and sign-skewed rows) and computes the expected
-results with it.
+of that function (quantized at compile time). --synth makes random cases
+(with outliers, zeros and sign-skewed rows) and --stress quantize stress
+cases, with expected values from mxoracle.py (test/lib, the project's
+executable model of docs/Spec.md).
 """
 import json
+import math
+import os
 import struct
 import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                "..", "..", "..", "lib"))
+import mxoracle  # noqa: E402
 
 PRESET_DEFAULTS = {
     "mxfp4": ("rne", "floor", 32), "amxfp4": ("rna", None, 32),
@@ -462,10 +469,7 @@ def vector_matmul_cases(doc, limit):
 
 
 def synth_cases(args, limit):
-    """Random cases computed with mxref.py (the executable spec)."""
-    spec = args["--spec"]
-    sys.path.insert(0, spec)
-    import mxref  # noqa: E402
+    """Random cases, expected values from mxoracle.py."""
     lhs, rhs = args["lhs"], args["rhs"]
     M, N, K = (int(x) for x in args.get("--shape", "3,4,70").split(","))
     kind = args.get("--kind", "matmul")
@@ -480,7 +484,7 @@ def synth_cases(args, limit):
         for kv in args["--overrides"].split(","):
             k, v = kv.split("=")
             ov[k] = int(v) if k == "block-size" else v
-    rng = mxref.Rng(int(args.get("--seed", "1")))
+    rng = mxoracle.SplitMix64(int(args.get("--seed", "1")))
     cases = []
     for ci in range(limit if limit < 10 ** 9 else 2):
         nb = Bt or 1
@@ -494,10 +498,10 @@ def synth_cases(args, limit):
                 v = abs(v) if k % 2 else -abs(v) * 0.05   # sign-skewed row
             if rng.randint(0, 15) == 0:
                 v = 0.0 if rng.randint(0, 1) else -0.0
-            return mxref.f32(v)
+            return mxoracle.to_f32(v)
 
         def wgt(k, n):
-            return mxref.f32(rng.normal() * 0.02)
+            return mxoracle.to_f32(rng.normal() * 0.02)
 
         if args.get("--data") == "stress":
             # Alternating signs, magnitudes from binary32 denormals to
@@ -510,55 +514,54 @@ def synth_cases(args, limit):
                     return float("nan")
                 if m == 3:
                     return -0.0
-                return mxref.f32(-v if (k + m) % 2 else v)
+                return mxoracle.to_f32(-v if (k + m) % 2 else v)
 
             def wgt(k, n):  # noqa: F811
                 e = [-20, 0, 100][n % 3]
                 v = (1.0 + rng.uniform()) * 2.0 ** (e + rng.randint(-2, 2))
-                return mxref.f32(-v if k % 3 == 0 else v)
+                return mxoracle.to_f32(-v if k % 3 == 0 else v)
         A = [[[act(m, k) for k in range(K)] for m in range(M)] for _ in range(nb)]
         B = [[[wgt(k, n) for n in range(N)] for k in range(K)] for _ in range(nb)]
-        I = [[[mxref.f32(rng.normal() * 0.1) for n in range(N)] for m in range(M)]
-             for _ in range(nb)]
+        I = [[[mxoracle.to_f32(rng.normal() * 0.1) for n in range(N)]
+              for m in range(M)] for _ in range(nb)]
         it = args.get("--input-type", "f32")
         if it != "f32":
-            ie, im = (5, 10) if it == "f16" else (8, 7)
-            A = [[[mxref.round_ieee(v, ie, im) for v in r] for r in mat]
+            A = [[[mxoracle.round_to_type(v, it) for v in r] for r in mat]
                  for mat in A]
-            B = [[[mxref.round_ieee(v, ie, im) for v in r] for r in mat]
+            B = [[[mxoracle.round_to_type(v, it) for v in r] for r in mat]
                  for mat in B]
         if rt != "f32":
-            eb, mb = (5, 10) if rt == "f16" else (8, 7)
-            I = [[[mxref.round_ieee(v, eb, mb) for v in row] for row in mat]
+            I = [[[mxoracle.round_to_type(v, rt) for v in row] for row in mat]
                  for mat in I]
         ga = gb = None
-        if mxref.Config(lhs, ov).two_level:
-            ga = mxref.nvfp4_tensor_scale([v for mat in A for r in mat for v in r])
-        if mxref.Config(rhs, ov).two_level:
-            gb = mxref.nvfp4_tensor_scale([v for mat in B for r in mat for v in r])
+        if mxoracle.Scheme(lhs, ov).tensor_scaled:
+            ga = mxoracle.nvfp4_g([v for mat in A for r in mat for v in r])
+        if mxoracle.Scheme(rhs, ov).tensor_scaled:
+            gb = mxoracle.nvfp4_g([v for mat in B for r in mat for v in r])
         outs = []
         for bi in range(nb):
-            qa = mxref.quantize_matrix(A[bi], lhs, ov, axis=1, tensor_scale=ga)
-            qb = mxref.quantize_matrix(B[bi], rhs, ov, axis=0, tensor_scale=gb)
-            o, _ = mxref.matmul_quantized(qa, qb, I[bi], result_type=rt)
-            outs.append(o)
+            qa = mxoracle.quantize_matrix(A[bi], lhs, ov, axis=1,
+                                          tensor_scale=ga)
+            qb = mxoracle.quantize_matrix(B[bi], rhs, ov, axis=0,
+                                          tensor_scale=gb)
+            outs.append(mxoracle.matmul(qa, qb, I[bi], result_type=rt))
 
         def bits32(v):
-            return mxref.f32_bits(v)
+            return mxoracle.f32_bits(v)
 
         def bits16(v):
             if v != v:
                 return 0x7E00 if rt == "f16" else 0x7FC0
             if rt == "f16":
                 return struct.unpack("<H", struct.pack("<e", v))[0]
-            return mxref.f32_bits(v) >> 16
+            return mxoracle.f32_bits(v) >> 16
 
         c = {"id": "%s_x_%s/%s/%d" % (lhs, rhs, kind, ci), "kind": kind,
              "M": M, "N": N, "K": K, "batch": Bt, "result_type": rt,
              "input_type": it}
         ib = bits32 if it == "f32" else (
             (lambda v: struct.unpack("<H", struct.pack("<e", v))[0])
-            if it == "f16" else (lambda v: mxref.f32_bits(v) >> 16))
+            if it == "f16" else (lambda v: mxoracle.f32_bits(v) >> 16))
         c["a_flat"] = [ib(v) for mat in A for r in mat for v in r]
         c["b_flat"] = [ib(v) for mat in B for r in mat for v in r]
         c["bt_flat"] = [ib(B[0][k][n]) for n in range(N) for k in range(K)]
@@ -574,19 +577,17 @@ def synth_cases(args, limit):
 
 
 def stress_quantize_cases(args):
-    """Quantize stress cases for one preset, expected values from mxref.py:
+    """Quantize stress cases for one preset, expected values from mxoracle.py:
     every element code in every block position (as far as the code space
     allows), magnitudes from binary32 denormals to 3e38, NaN/Inf blocks and
     alternating signs."""
-    sys.path.insert(0, args["--spec"])
-    import mxref  # noqa: E402
     preset = args["--stress"]
-    cfg = mxref.Config(preset, {})
-    bs, fmt = cfg.block, cfg.elem
-    rng = mxref.Rng(int(args.get("--seed", "5")))
+    scheme = mxoracle.Scheme(preset, {})
+    bs, fmt = scheme.block_size, scheme.element
+    rng = mxoracle.SplitMix64(int(args.get("--seed", "5")))
     # Codes that quantization can produce (not NaN/Inf, not MXINT8 0x80).
-    finite = [c for c in range(fmt.ncodes) if mxref.is_finite(fmt.decode(c))
-              and not (fmt.kind == "int" and c == 0x80)]
+    finite = [c for c in range(fmt.num_codes) if math.isfinite(fmt.decode(c))
+              and not (fmt.is_int and c == 0x80)]
     maxcode = max(finite, key=lambda c: abs(fmt.decode(c)))
     groups = {}
     # 1. Codes: block j holds code (i + j) mod n at position i, except for
@@ -607,10 +608,10 @@ def stress_quantize_cases(args):
         e = -149 + (b * 277) // 47
         for i in range(bs):
             m = 1.0 + rng.uniform()
-            v = mxref.f32(m * 2.0 ** min(e + rng.randint(0, 3), 127))
+            v = mxoracle.to_f32(m * 2.0 ** min(e + rng.randint(0, 3), 127))
             if b == 47 and i == 0:
                 v = 3.0e38
-            vals.append(mxref.f32(rng.sign() * v))
+            vals.append(mxoracle.to_f32(rng.sign() * v))
     groups["magnitudes"] = vals
     # 3. Non-finite blocks: all NaN, one NaN, +Inf, -Inf, next to finite ones.
     nan, inf = float("nan"), float("inf")
@@ -620,7 +621,7 @@ def stress_quantize_cases(args):
     vals += [nan if i == 3 else 1.0 for i in range(bs)]
     vals += [inf if i == bs - 1 else -2.0 for i in range(bs)]
     vals += [-inf if i == 0 else 0.25 for i in range(bs)]
-    vals += [mxref.f32(rng.normal()) for i in range(bs)]
+    vals += [mxoracle.to_f32(rng.normal()) for i in range(bs)]
     groups["nonfinite"] = vals
     # 4. Alternating signs, including -0 and denormal pairs.
     vals = []
@@ -630,22 +631,22 @@ def stress_quantize_cases(args):
             v = 0.0
         if i % 11 == 0:
             v = 2.0 ** -140
-        vals.append(mxref.f32(-v if i % 2 else v))
+        vals.append(mxoracle.to_f32(-v if i % 2 else v))
     groups["alternating"] = vals
     cases = []
     for name, xs in groups.items():
-        r = mxref.quantize(xs, preset)
-        codes = r["codes"]
+        r = mxoracle.quantize(xs, scheme)
+        codes = r.codes
         cases.append({
             "id": "%s/stress_%s" % (preset, name), "preset": preset,
             "overrides": {}, "length": len(xs),
-            "input": [mxref.hex32(x) if x == x else "0x7fc00000" for x in xs],
+            "input": [mxoracle.hex_f32(x) for x in xs],
             "codes": codes,
-            "packed": mxref.pack_codes(codes, fmt.mlir).hex(),
-            "scales": r["scales"],
-            "tensor_scale": (mxref.hex32(r["tensor_scale"])
-                             if r["tensor_scale"] is not None else None),
-            "dequant": [mxref.hex32(v) for v in r["dequant"]]})
+            "packed": mxoracle.pack(codes, fmt).hex(),
+            "scales": r.scales,
+            "tensor_scale": (mxoracle.hex_f32(r.tensor_scale)
+                             if r.tensor_scale is not None else None),
+            "dequant": [mxoracle.hex_f32(v) for v in r.dequant]})
     return {"schema": "mx-mlir-vectors/quantize/1", "cases": cases}
 
 
@@ -680,12 +681,12 @@ def main(argv):
     emit.funcs = []
     if "--stress" in args:
         out_path = pos[0]
-        src = "mxref.py --stress %s" % args["--stress"]
+        src = "mxoracle.py --stress %s" % args["--stress"]
         quantize_cases(stress_quantize_cases(args), emit, limit,
                        "--dynamic" in args)
     elif "--synth" in args:
         out_path = pos[0]
-        src = "mxref.py --synth %s %s" % (args["lhs"], args["rhs"])
+        src = "mxoracle.py --synth %s %s" % (args["lhs"], args["rhs"])
         linalg_cases(synth_cases(args, limit), emit,
                      "const" if mode == "const" else "linalg",
                      "--dynamic" in args, "--transpose-b" in args)

@@ -3,7 +3,7 @@
 // The same module as test/Pipelines/mx-lower-to-llvm.mlir, executed. As
 // amxfp4, 0.5 has s+ = E5M2_rna(0.5 / 6) = 0.078125 and code 6, so it
 // dequantizes to 0.46875; -0.25 is exact in mxfp4. Every result is
-// 2 * (40 * 0.46875 * -0.25) = -9.375 = 0xc1160000 (mxref.py: -4.6875 for
+// 2 * (40 * 0.46875 * -0.25) = -9.375 = 0xc1160000 (mxoracle.py: -4.6875 for
 // the matmul).
 // CHECK-COUNT-4: [-1055522816, -1055522816, -1055522816, -1055522816, -1055522816, -1055522816, -1055522816, -1055522816]
 func.func private @printMemrefI32(tensor<*xi32>)

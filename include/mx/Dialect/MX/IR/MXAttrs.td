@@ -11,7 +11,7 @@ include "mx/Dialect/MX/IR/MXBase.td"
 include "mx/Dialect/MX/IR/MXEnums.td"
 
 def MX_FormatAttr : MX_Attr<"Format", "format"> {
-  let summary = "A block-scaled number format: a FORMATS.md preset with overrides";
+  let summary = "A block-scaled number format: a docs/Spec.md preset with overrides";
   let description = [{
     Describes one block-scaled format completely: the element type, the scale
     type, the block size, the scale rule, the rounding mode, whether each
@@ -19,7 +19,7 @@ def MX_FormatAttr : MX_Attr<"Format", "format"> {
     other elements) and whether the tensor carries a per-tensor binary32
     scale (NVFP4).
 
-    Every valid format is one of the presets of FORMATS.md §3, possibly
+    Every valid format is one of the presets of docs/Spec.md §3, possibly
     modified by the overrides of §3.1, and prints in that short form:
 
     | preset | element | block | scales | rule | rounding |

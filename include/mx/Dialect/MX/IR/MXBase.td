@@ -25,7 +25,7 @@ def MX_Dialect : Dialect {
     (`mx.pack`, `mx.unpack`).
 
     The numerics of every op are those of the project's normative
-    specification `FORMATS.md` (rounding, scale rules, NaN/Inf blocks, signed
+    specification `docs/Spec.md` (rounding, scale rules, NaN/Inf blocks, signed
     zero, partial blocks, the MAC and its accumulation order), bit for bit.
     They deliberately differ from upstream `arith.scaling_truncf` /
     `arith-expand` where those deviate from the specification.

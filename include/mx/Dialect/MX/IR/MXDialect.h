@@ -34,6 +34,12 @@ std::optional<::mx::ref::ElemKind> getElemKind(Type type);
 /// The scale format of a builtin type, if it is one.
 std::optional<::mx::ref::ScaleKind> getScaleKind(Type type);
 
+/// The ODS enums and the reference library's enums, converted by name.
+ScaleRule toScaleRule(::mx::ref::ScaleRule rule);
+::mx::ref::ScaleRule toRefScaleRule(ScaleRule rule);
+RoundingMode toRoundingMode(::mx::ref::Rounding rounding);
+::mx::ref::Rounding toRefRounding(RoundingMode rounding);
+
 } // namespace mlir::mx
 
 #endif // MX_DIALECT_MX_IR_MXDIALECT_H

@@ -16,14 +16,14 @@ def MX_QTensorType : MX_Type<"QTensor", "qtensor"> {
     stored as codes of `format`, grouped in blocks of `block_size`
     consecutive elements along the blocked axis `axis`. The last block of a
     line is partial when the axis length is not a multiple of the block size
-    (FORMATS.md §4). Dimensions may be dynamic (`?`).
+    (docs/Spec.md §4). Dimensions may be dynamic (`?`).
 
     ```mlir
     !mx.qtensor<128x4096, #mx.format<mxfp4>, axis = 1>   // A[M,K], blocked along K
     !mx.qtensor<4096x?, #mx.format<amxfp4>, axis = 0>    // B[K,N], blocked along K
     ```
 
-    **Storage (FORMATS.md §7).** `mx.unpack` / `mx.pack` convert to and from
+    **Storage (docs/Spec.md §7).** `mx.unpack` / `mx.pack` convert to and from
     plain builtin tensors; a downstream compiler can feed pre-quantized
     weights in through `mx.pack`. For a tensor of shape `[d0, ..., dn]`
     blocked along axis `a`:
@@ -42,7 +42,7 @@ def MX_QTensorType : MX_Type<"QTensor", "qtensor"> {
 
     For a matmul `C = A[M,K] x B[K,N]`, A is blocked along axis 1 and B
     along axis 0, so their scale arrays have the shapes `[M, K/bs]` and
-    `[K/bs, N]` of FORMATS.md §5.
+    `[K/bs, N]` of docs/Spec.md §5.
   }];
   let parameters = (ins
     ArrayRefParameter<"int64_t">:$shape,

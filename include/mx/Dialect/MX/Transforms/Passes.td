@@ -19,9 +19,9 @@ def MXQuantizeMatmulPass : Pass<"mx-quantize-matmul"> {
     columns), `mx.matmul`, and its result in the original element type,
     accumulating into the original init operand. Static and dynamic sizes
     work, and a K that is not a multiple of the block size gives a partial
-    last block (FORMATS.md §4).
+    last block (docs/Spec.md §4).
 
-    `lhs-format` and `rhs-format` name presets of FORMATS.md §3; `rounding`,
+    `lhs-format` and `rhs-format` name presets of docs/Spec.md §3; `rounding`,
     `scale-rule` and `block-size`, when given, override both. The two
     operands must end up with the same block size.
 

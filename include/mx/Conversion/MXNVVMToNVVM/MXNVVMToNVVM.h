@@ -1,0 +1,64 @@
+//===- MXNVVMToNVVM.h - Lower mx_nvvm ops to NVVM ---------------*- C++ -*-===//
+//
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef MX_CONVERSION_MXNVVMTONVVM_MXNVVMTONVVM_H
+#define MX_CONVERSION_MXNVVMTONVVM_MXNVVMTONVVM_H
+
+#include "mlir/IR/PatternMatch.h"
+#include "mlir/Pass/Pass.h"
+#include "mlir/IR/PatternMatch.h"
+
+namespace mlir {
+namespace arith {
+class ArithDialect;
+} // namespace arith
+namespace bufferization {
+class BufferizationDialect;
+} // namespace bufferization
+namespace gpu {
+class GPUDialect;
+} // namespace gpu
+namespace LLVM {
+class LLVMDialect;
+} // namespace LLVM
+namespace memref {
+class MemRefDialect;
+} // namespace memref
+namespace NVVM {
+class NVVMDialect;
+} // namespace NVVM
+namespace nvgpu {
+class NVGPUDialect;
+} // namespace nvgpu
+namespace scf {
+class SCFDialect;
+} // namespace scf
+namespace tensor {
+class TensorDialect;
+} // namespace tensor
+namespace vector {
+class VectorDialect;
+} // namespace vector
+} // namespace mlir
+
+namespace mlir::mx {
+
+#define GEN_PASS_DECL_CONVERTMXNVVMTONVVMPASS
+#include "mx/Conversion/Passes.h.inc"
+
+namespace nvvm {
+class Tcgen05MatmulOp;
+} // namespace nvvm
+
+/// Expands `op` into the sm_100a kernel body (tensor memory, tcgen05.mma
+/// block_scale); fails with an error if it is not inside a gpu.launch or a
+/// gpu.func.
+LogicalResult expandTcgen05Matmul(RewriterBase &rewriter,
+                                  nvvm::Tcgen05MatmulOp op);
+
+} // namespace mlir::mx
+
+#endif // MX_CONVERSION_MXNVVMTONVVM_MXNVVMTONVVM_H

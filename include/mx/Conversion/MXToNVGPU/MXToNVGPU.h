@@ -1,0 +1,52 @@
+//===- MXToNVGPU.h - mx.matmul on NVIDIA tensor cores -----------*- C++ -*-===//
+//
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef MX_CONVERSION_MXTONVGPU_MXTONVGPU_H
+#define MX_CONVERSION_MXTONVGPU_MXTONVGPU_H
+
+#include "mlir/Pass/Pass.h"
+
+namespace mlir {
+namespace arith {
+class ArithDialect;
+} // namespace arith
+namespace bufferization {
+class BufferizationDialect;
+} // namespace bufferization
+namespace gpu {
+class GPUDialect;
+} // namespace gpu
+namespace LLVM {
+class LLVMDialect;
+} // namespace LLVM
+namespace memref {
+class MemRefDialect;
+} // namespace memref
+namespace NVVM {
+class NVVMDialect;
+} // namespace NVVM
+namespace nvgpu {
+class NVGPUDialect;
+} // namespace nvgpu
+namespace scf {
+class SCFDialect;
+} // namespace scf
+namespace tensor {
+class TensorDialect;
+} // namespace tensor
+namespace vector {
+class VectorDialect;
+} // namespace vector
+} // namespace mlir
+
+namespace mlir::mx {
+
+#define GEN_PASS_DECL_CONVERTMXMATMULTOGPUMMAPASS
+#include "mx/Conversion/Passes.h.inc"
+
+} // namespace mlir::mx
+
+#endif // MX_CONVERSION_MXTONVGPU_MXTONVGPU_H

@@ -1,0 +1,60 @@
+//===- Passes.td - mx module-level transforms -------------*- tablegen -*-===//
+//
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//
+//===----------------------------------------------------------------------===//
+//
+// Passes that work on a whole lowered module rather than on mx ops: data
+// placement for the GPU pipelines and the bufferization contract of
+// external functions.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef MX_TRANSFORMS_PASSES_TD
+#define MX_TRANSFORMS_PASSES_TD
+
+include "mlir/Pass/PassBase.td"
+
+def MXGPUHostBuffersPass : Pass<"mx-gpu-host-buffers", "::mlir::ModuleOp"> {
+  let summary = "Make the host buffers of a module accessible from GPU kernels";
+  let description = [{
+    The GPU pipeline keeps every buffer in host memory and maps it into the
+    device address space (zero-copy), so host code (printing, small
+    reductions) and kernels see the same data without copies:
+
+    * every `memref.alloc` gets a 4096-byte alignment (two buffers never share
+      a page) and is followed by `gpu.host_register`; every `memref.dealloc`
+      is preceded by `gpu.host_unregister`;
+    * every `memref.get_global` (constants) is replaced by a registered copy.
+
+    Kernel launches are synchronous, so host reads after a launch see the
+    kernel's writes. Buffers passed in by a caller must be registered (or
+    device-accessible) by that caller. This is the correctness path of the
+    GPU lowering, not its fast path.
+  }];
+  let dependentDialects = ["::mlir::gpu::GPUDialect",
+                           "::mlir::memref::MemRefDialect"];
+}
+def MXReadOnlyExternalTensorArgsPass
+    : Pass<"mx-read-only-external-tensor-args", "::mlir::ModuleOp"> {
+  let summary = "Mark the tensor arguments of external functions read-only "
+                "for bufferization";
+  let description = [{
+    Tensors are values: an external function cannot change a tensor it is
+    passed. Marks the tensor arguments of body-less `func.func` declarations
+    (runtime helpers such as `printMemrefI32`) with
+    `bufferization.access = "read"` for one-shot bufferization, unless they
+    already carry a `bufferization.access` attribute; without it every call
+    would need a copy, and a copy of an unranked tensor is impossible.
+    `mx-lower-to-llvm` (option `read-only-external-tensors`, default on) and
+    the GPU pipelines run it before bufferization.
+
+    ```mlir
+    func.func private @printMemrefI32(tensor<*xi32>)
+    // becomes
+    func.func private @printMemrefI32(tensor<*xi32> {bufferization.access = "read"})
+    ```
+  }];
+}
+
+#endif // MX_TRANSFORMS_PASSES_TD

@@ -1,0 +1,82 @@
+//===- ConvertMXNVVMToNVVM.cpp - Lower mx_nvvm ops to NVVM ----------------===//
+//
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//
+//===----------------------------------------------------------------------===//
+//
+// The pass convert-mx-nvvm-to-nvvm: mx_nvvm.mma_block_scale becomes
+// nvvm.mma.block_scale, and every mx_nvvm.tcgen05_matmul is expanded into
+// its sm_100a kernel body (Tcgen05.cpp).
+//
+//===----------------------------------------------------------------------===//
+
+#include "mx/Conversion/MXNVVMToNVVM/MXNVVMToNVVM.h"
+
+#include "mx/Dialect/MXNVVM/IR/MXNVVMDialect.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/Dialect/LLVMIR/NVVMDialect.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
+#include "mlir/IR/ImplicitLocOpBuilder.h"
+#include "mlir/IR/PatternMatch.h"
+
+namespace mlir::mx {
+#define GEN_PASS_DEF_CONVERTMXNVVMTONVVMPASS
+#include "mx/Conversion/Passes.h.inc"
+} // namespace mlir::mx
+
+using namespace mlir;
+using namespace mlir::mx;
+
+namespace {
+
+struct ConvertMXNVVMToNVVMPass
+    : mlir::mx::impl::ConvertMXNVVMToNVVMPassBase<ConvertMXNVVMToNVVMPass> {
+  using Base::Base;
+  void runOnOperation() override {
+    IRRewriter rewriter(&getContext());
+    SmallVector<mlir::mx::nvvm::Tcgen05MatmulOp> tiles;
+    getOperation()->walk(
+        [&](mlir::mx::nvvm::Tcgen05MatmulOp op) { tiles.push_back(op); });
+    for (mlir::mx::nvvm::Tcgen05MatmulOp op : tiles)
+      if (failed(expandTcgen05Matmul(rewriter, op)))
+        return signalPassFailure();
+    getOperation()->walk([&](mlir::mx::nvvm::MmaBlockScaleOp op) {
+      rewriter.setInsertionPoint(op);
+      ImplicitLocOpBuilder b(op.getLoc(), rewriter);
+      auto elements = [&](Value v) {
+        SmallVector<Value> r;
+        for (int64_t i = 0, e = cast<VectorType>(v.getType()).getNumElements();
+             i < e; ++i)
+          r.push_back(vector::ExtractOp::create(b, v, ArrayRef<int64_t>{i}));
+        return r;
+      };
+      Value zero16 = arith::ConstantOp::create(b, b.getI16IntegerAttr(0));
+      auto resT = LLVM::LLVMStructType::getLiteral(
+          b.getContext(), SmallVector<Type>(4, b.getF32Type()));
+      auto mma = NVVM::MmaBlockScaleOp::create(
+          b, resT, elements(op.getA()), elements(op.getB()),
+          elements(op.getAcc()), op.getScaleA(), zero16, zero16, op.getScaleB(),
+          zero16, zero16, {16, 8, 64},
+          std::array<NVVM::MMATypes, 2>{NVVM::MMATypes::e2m1,
+                                        NVVM::MMATypes::e2m1},
+          op.getScaleVec() == 2 ? NVVM::ScaleVecSize::X2
+                                : NVVM::ScaleVecSize::X4,
+          op.getUe4m3() ? NVVM::BlockScaleFormat::UE4M3
+                        : NVVM::BlockScaleFormat::UE8M0,
+          NVVM::MMABlockScaleKind::MXF4NVF4);
+      SmallVector<Value> d;
+      for (int64_t i = 0; i < 4; ++i)
+        d.push_back(LLVM::ExtractValueOp::create(b, mma.getRes(),
+                                                 ArrayRef<int64_t>{i}));
+      rewriter.replaceOp(
+          op, vector::FromElementsOp::create(b, op.getResult().getType(), d));
+    });
+  }
+};
+
+} // namespace
