@@ -25,7 +25,8 @@ MLIR_DECLARE_CAPI_DIALECT_REGISTRATION(MX, mx);
 /** Inserts the mx dialect and the upstream dialects that the mx pipelines
  *  create or consume (func, arith, math, linalg, tensor, scf, memref,
  *  bufferization, LLVM, GPU, NVVM, ROCDL, ...) into `registry`. */
-MLIR_CAPI_EXPORTED void mxRegisterPipelineDialects(MlirDialectRegistry registry);
+MLIR_CAPI_EXPORTED void
+mxRegisterPipelineDialects(MlirDialectRegistry registry);
 
 /** Registers the mx passes and pipelines with the global pass registry, so
  *  that textual pipelines can name them. Idempotent. */
@@ -35,13 +36,10 @@ MLIR_CAPI_EXPORTED void mxRegisterPasses(void);
  *  `rounding` / `scaleRule` and `blockSize == 0` keep the preset's own. On
  *  an invalid name or combination, returns a null attribute and, if
  *  `onError` is not null, calls it with the message. */
-MLIR_CAPI_EXPORTED MlirAttribute mxFormatAttrGet(MlirContext ctx,
-                                                 MlirStringRef preset,
-                                                 MlirStringRef rounding,
-                                                 MlirStringRef scaleRule,
-                                                 unsigned blockSize,
-                                                 MlirStringCallback onError,
-                                                 void *userData);
+MLIR_CAPI_EXPORTED MlirAttribute
+mxFormatAttrGet(MlirContext ctx, MlirStringRef preset, MlirStringRef rounding,
+                MlirStringRef scaleRule, unsigned blockSize,
+                MlirStringCallback onError, void *userData);
 
 /** Whether `attr` is an `#mx.format`. */
 MLIR_CAPI_EXPORTED bool mxAttributeIsAFormat(MlirAttribute attr);

@@ -7,8 +7,8 @@
 #include "mx/Pipelines/Pipelines.h"
 
 #include "PipelineUtils.h"
-#include "mx/Conversion/Passes.h"
 #include "mx/Conversion/MXCommon/TargetInfo.h"
+#include "mx/Conversion/Passes.h"
 
 #include "mlir/Conversion/Passes.h"
 #include "mlir/Dialect/Bufferization/Pipelines/Passes.h"
@@ -76,7 +76,6 @@ void mlir::mx::buildMXLowerToLLVMPipeline(OpPassManager &pm,
     pm.addPass(createConvertOpenMPToLLVMPass());
   addHostToLLVMPasses(pm);
 }
-
 
 void mlir::mx::registerMXLowerToLLVMPipeline() {
   registerValidatedPipeline<MXLowerToLLVMOptions>(

@@ -7,8 +7,8 @@
 #include "mx/Pipelines/Pipelines.h"
 
 #include "PipelineUtils.h"
-#include "mx/Conversion/Passes.h"
 #include "mx/Conversion/MXCommon/TargetInfo.h"
+#include "mx/Conversion/Passes.h"
 
 #include "mlir/Conversion/Passes.h"
 #include "mlir/Dialect/Bufferization/Pipelines/Passes.h"
@@ -34,8 +34,8 @@ void mlir::mx::buildMXLowerToNVVMPipeline(OpPassManager &pm,
   if (options.matmulKernels != "simt") {
     mx::ConvertMXMatmulToGPUMMAPassOptions mma;
     mma.blockScale = options.matmulKernels == "block-scale";
-    mma.tcgen05 = mma.blockScale && getNVBlockScaleMMA(options.chip) ==
-                                          NVBlockScaleMMA::Tcgen05;
+    mma.tcgen05 = mma.blockScale &&
+                  getNVBlockScaleMMA(options.chip) == NVBlockScaleMMA::Tcgen05;
     pm.addPass(mx::createConvertMXMatmulToGPUMMAPass(mma));
   }
   buildBuffersToGPUKernelsPipeline(pm, options.blockSize);
@@ -51,7 +51,6 @@ void mlir::mx::buildMXLowerToNVVMPipeline(OpPassManager &pm,
   nvvm.cubinFormat = options.format;
   gpu::buildLowerToNVVMPassPipeline(pm, nvvm);
 }
-
 
 void mlir::mx::registerMXLowerToNVVMPipeline() {
   registerValidatedPipeline<MXLowerToNVVMOptions>(

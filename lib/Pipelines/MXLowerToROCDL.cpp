@@ -48,7 +48,6 @@ void mlir::mx::buildMXLowerToROCDLPipeline(
   pm.addPass(createGpuModuleToBinaryPass(binary));
 }
 
-
 void mlir::mx::registerMXLowerToROCDLPipeline() {
   registerValidatedPipeline<MXLowerToROCDLOptions>(
       "mx-lower-to-rocdl",

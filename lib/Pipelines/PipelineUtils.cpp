@@ -27,9 +27,8 @@ using namespace mlir::mx::detail;
 
 /// The tensor-level part shared by the CPU and GPU pipelines: mx ops to
 /// linalg, bufferization of the whole module, deallocation.
-void mlir::mx::detail::buildTensorToBuffersPipeline(OpPassManager &pm,
-                                         bool readOnlyExternalTensors,
-                                         bool deallocation) {
+void mlir::mx::detail::buildTensorToBuffersPipeline(
+    OpPassManager &pm, bool readOnlyExternalTensors, bool deallocation) {
   pm.addPass(mx::createConvertMXToLinalgPass());
   pm.addPass(createConvertElementwiseToLinalgPass());
   pm.addPass(createCanonicalizerPass());
@@ -53,7 +52,7 @@ void mlir::mx::detail::buildTensorToBuffersPipeline(OpPassManager &pm,
 /// `blockSize` and mapped to blocks and threads, host buffers mapped into
 /// the device, kernels outlined.
 void mlir::mx::detail::buildBuffersToGPUKernelsPipeline(OpPassManager &pm,
-                                             int64_t blockSize) {
+                                                        int64_t blockSize) {
   buildTensorToBuffersPipeline(pm, /*readOnlyExternalTensors=*/true,
                                /*deallocation=*/true);
   pm.addPass(createConvertLinalgToParallelLoopsPass());
@@ -85,9 +84,9 @@ void mlir::mx::detail::addHostToLLVMPasses(OpPassManager &pm) {
 
 /// Checks the options both GPU pipelines share.
 LogicalResult mlir::mx::detail::checkGPUCommon(StringRef pipeline,
-                                              StringRef format,
-                                              int64_t blockSize,
-                                              ErrorHandler error) {
+                                               StringRef format,
+                                               int64_t blockSize,
+                                               ErrorHandler error) {
   if (format != "isa" && format != "bin" && format != "fatbin")
     return error(pipeline + ": format must be isa, bin or fatbin, got '" +
                  format + "'");
@@ -96,4 +95,3 @@ LogicalResult mlir::mx::detail::checkGPUCommon(StringRef pipeline,
                  Twine(blockSize));
   return success();
 }
-

@@ -199,8 +199,8 @@ std::string verifyFormat(const Format &f) {
   if (!isPowerOfTwoBlock(f.blockSize))
     return "block size must be a power of two in [8, 256], got " +
            std::to_string(f.blockSize);
-  if (f.tensorScale && (f.elem != ElemKind::E2M1 ||
-                        f.scale != ScaleKind::E4M3 || f.asymmetric))
+  if (f.tensorScale &&
+      (f.elem != ElemKind::E2M1 || f.scale != ScaleKind::E4M3 || f.asymmetric))
     return std::string("a per-tensor scale requires the nvfp4 configuration "
                        "(symmetric f4E2M1FN elements with f8E4M3FN scales), "
                        "got ") +

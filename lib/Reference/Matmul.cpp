@@ -82,8 +82,7 @@ std::vector<float> matmul(const QuantizedTensor &a, const QuantizedTensor &b,
       b.axis != 0 || a.shape[1] != b.shape[0] ||
       a.format.blockSize != b.format.blockSize)
     return {};
-  size_t M = (size_t)a.shape[0], K = (size_t)a.shape[1],
-         N = (size_t)b.shape[1];
+  size_t M = (size_t)a.shape[0], K = (size_t)a.shape[1], N = (size_t)b.shape[1];
   std::vector<float> out(M * N);
   if (mode == MatmulMode::Emulate) {
     std::vector<float> da = dequantize(a), db = dequantize(b);

@@ -66,7 +66,8 @@ std::vector<uint8_t> unpackCodes(ElemKind kind,
   std::vector<uint8_t> out(rows * inner);
   for (size_t r = 0; r < rows; ++r)
     for (size_t i = 0; i < inner; ++i)
-      out[r * inner + i] = (packed[r * rowBytes + i / 2] >> (4 * (i & 1))) & 0xF;
+      out[r * inner + i] =
+          (packed[r * rowBytes + i / 2] >> (4 * (i & 1))) & 0xF;
   return out;
 }
 

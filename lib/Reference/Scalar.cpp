@@ -110,8 +110,8 @@ uint8_t encodeElem(ElemKind kind, float value) {
   if (e < emin) { // subnormal
     code = (unsigned)std::ldexp(a, (int)info.mbits - emin);
   } else {
-    unsigned m = (unsigned)std::ldexp(a, (int)info.mbits - e) -
-                 (1u << info.mbits);
+    unsigned m =
+        (unsigned)std::ldexp(a, (int)info.mbits - e) - (1u << info.mbits);
     code = ((unsigned)(e + info.bias) << info.mbits) | m;
   }
   return (uint8_t)(sign | code);

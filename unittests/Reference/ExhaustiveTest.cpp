@@ -43,15 +43,14 @@ TEST(Exhaustive, E2M1Table) {
 
 // docs/Spec.md §1.3, transcribed.
 TEST(Exhaustive, FP6Tables) {
-  const float e2m3[32] = {0,     0.125, 0.25,  0.375, 0.5,   0.625, 0.75,
-                          0.875, 1,     1.125, 1.25,  1.375, 1.5,   1.625,
-                          1.75,  1.875, 2,     2.25,  2.5,   2.75,  3,
-                          3.25,  3.5,   3.75,  4,     4.5,   5,     5.5,
-                          6,     6.5,   7,     7.5};
-  const float e3m2[32] = {0,      0.0625, 0.125, 0.1875, 0.25, 0.3125, 0.375,
-                          0.4375, 0.5,    0.625, 0.75,   0.875, 1,     1.25,
-                          1.5,    1.75,   2,     2.5,    3,     3.5,   4,
-                          5,      6,      7,     8,      10,    12,    14,
+  const float e2m3[32] = {0, 0.125, 0.25, 0.375, 0.5, 0.625, 0.75, 0.875,
+                          1, 1.125, 1.25, 1.375, 1.5, 1.625, 1.75, 1.875,
+                          2, 2.25,  2.5,  2.75,  3,   3.25,  3.5,  3.75,
+                          4, 4.5,   5,    5.5,   6,   6.5,   7,    7.5};
+  const float e3m2[32] = {0,      0.0625, 0.125, 0.1875, 0.25,  0.3125, 0.375,
+                          0.4375, 0.5,    0.625, 0.75,   0.875, 1,      1.25,
+                          1.5,    1.75,   2,     2.5,    3,     3.5,    4,
+                          5,      6,      7,     8,      10,    12,     14,
                           16,     20,     24,    28};
   for (unsigned c = 0; c < 32; ++c) {
     EXPECT_TRUE(same(decodeElem(ElemKind::E2M3, (uint8_t)c), e2m3[c]));
@@ -86,8 +85,8 @@ TEST(Exhaustive, FP8Tables) {
     EXPECT_TRUE(same(decodeElem(ElemKind::E4M3, (uint8_t)c),
                      fp8Formula(c, 4, 3, false)))
         << "e4m3 code " << c;
-    EXPECT_TRUE(same(decodeElem(ElemKind::E5M2, (uint8_t)c),
-                     fp8Formula(c, 5, 2, true)))
+    EXPECT_TRUE(
+        same(decodeElem(ElemKind::E5M2, (uint8_t)c), fp8Formula(c, 5, 2, true)))
         << "e5m2 code " << c;
   }
   // The examples of §1.4.
@@ -114,11 +113,11 @@ TEST(Exhaustive, INT8Table) {
     EXPECT_EQ(decodeElem(ElemKind::INT8, (uint8_t)k), (float)k / 64.0f);
   EXPECT_EQ(decodeElem(ElemKind::INT8, 0x80), -2.0f);
   // No negative zero: -0.0 and tiny negatives give code 0x00.
-  EXPECT_EQ(encodeElem(ElemKind::INT8, roundElem(ElemKind::INT8, -0.0f,
-                                                 Rounding::RNE)),
+  EXPECT_EQ(encodeElem(ElemKind::INT8,
+                       roundElem(ElemKind::INT8, -0.0f, Rounding::RNE)),
             0x00);
-  EXPECT_EQ(encodeElem(ElemKind::INT8, roundElem(ElemKind::INT8, -0.001f,
-                                                 Rounding::RNE)),
+  EXPECT_EQ(encodeElem(ElemKind::INT8,
+                       roundElem(ElemKind::INT8, -0.001f, Rounding::RNE)),
             0x00);
   EXPECT_FALSE(std::signbit(roundElem(ElemKind::INT8, -0.001f, Rounding::RNA)));
   // Saturation to +-127/64, never 0x80.
@@ -196,7 +195,8 @@ TEST(Exhaustive, Midpoints) {
           rnaWant = -hi; // INT8: symmetric too
         EXPECT_TRUE(same(roundElem(k, sgn * mid, Rounding::RNA), rnaWant))
             << info.mlirName << " mid " << sgn * mid;
-        float below = std::nextafter(mid, 0.0f), above = std::nextafter(mid, 1e30f);
+        float below = std::nextafter(mid, 0.0f),
+              above = std::nextafter(mid, 1e30f);
         for (Rounding r : {Rounding::RNE, Rounding::RNA}) {
           float wantLo = sgn * lo;
           if (info.isInt && lo == 0)
@@ -226,9 +226,9 @@ TEST(Exhaustive, E2M1TiesOfTheSpec) {
   // docs/Spec.md §1.7 "Ties for E2M1" and §9 example 9.
   struct Tie {
     float x, rne, rna;
-  } ties[] = {{0.25f, 0, 0.5f}, {0.75f, 1, 1},  {1.25f, 1, 1.5f},
-              {1.75f, 2, 2},    {2.5f, 2, 3},   {3.5f, 4, 4},
-              {5.0f, 4, 6},     {7.0f, 6, 6},   {-0.3f, -0.5f, -0.5f}};
+  } ties[] = {{0.25f, 0, 0.5f}, {0.75f, 1, 1}, {1.25f, 1, 1.5f},
+              {1.75f, 2, 2},    {2.5f, 2, 3},  {3.5f, 4, 4},
+              {5.0f, 4, 6},     {7.0f, 6, 6},  {-0.3f, -0.5f, -0.5f}};
   for (const Tie &t : ties) {
     EXPECT_EQ(roundElem(ElemKind::E2M1, t.x, Rounding::RNE), t.rne) << t.x;
     EXPECT_EQ(roundElem(ElemKind::E2M1, t.x, Rounding::RNA), t.rna) << t.x;
@@ -267,10 +267,12 @@ TEST(Exhaustive, E8M0ScaleRules) {
               {7.0f, 127, 128, 128, 128}, {7.5f, 127, 128, 128, 128},
               {12.0f, 128, 128, 129, 128}};
   for (const Row &r : rows) {
-    EXPECT_EQ(computeE8M0Code(r.amax, ElemKind::E2M1, ScaleRule::Floor), r.floor);
+    EXPECT_EQ(computeE8M0Code(r.amax, ElemKind::E2M1, ScaleRule::Floor),
+              r.floor);
     EXPECT_EQ(computeE8M0Code(r.amax, ElemKind::E2M1, ScaleRule::Even), r.even);
     EXPECT_EQ(computeE8M0Code(r.amax, ElemKind::E2M1, ScaleRule::Ceil), r.ceil);
-    EXPECT_EQ(computeE8M0Code(r.amax, ElemKind::E2M1, ScaleRule::RCeil), r.rceil);
+    EXPECT_EQ(computeE8M0Code(r.amax, ElemKind::E2M1, ScaleRule::RCeil),
+              r.rceil);
   }
   // Zero block and clamps.
   EXPECT_EQ(computeE8M0Code(0.0f, ElemKind::E2M1, ScaleRule::Floor), 0);

@@ -145,7 +145,8 @@ TEST(Format, WorkedExample1) {
 
 TEST(Format, WorkedExample12) {
   // docs/Spec.md §9 example 12: amxfp4 x amxfp4, one block of 8, init 0.5.
-  std::vector<float> a = {0.9f, 0.7f, 0.2f, -0.05f, -0.11f, 0.45f, 0.33f, -0.08f};
+  std::vector<float> a = {0.9f,   0.7f,  0.2f,  -0.05f,
+                          -0.11f, 0.45f, 0.33f, -0.08f};
   std::vector<float> w = {-0.3f, 0.2f, 0.6f, -0.9f, 0.5f, -0.25f, 0.1f, 0.75f};
   Format f = *getPreset("amxfp4");
   QuantizedTensor qa = quantize(f, {1, 8}, 1, a.data());

@@ -208,8 +208,8 @@ TEST_P(QuantizeVectors, AllCases) {
       stored.scales[a] = ints(*wantScales[a].getAsArray());
     if (f.tensorScale)
       stored.tensorScale = hexFloat(*ts);
-    expectFloats(dequantize(stored), *c.getArray("dequant"),
-                 "dequant(stored)", id);
+    expectFloats(dequantize(stored), *c.getArray("dequant"), "dequant(stored)",
+                 id);
 
     // 3. pack / unpack
     std::string packedHex = c.getString("packed")->str();
@@ -217,7 +217,8 @@ TEST_P(QuantizeVectors, AllCases) {
     for (size_t i = 0; i + 1 < packedHex.size(); i += 2)
       wantPacked.push_back(
           (uint8_t)std::stoul(packedHex.substr(i, 2), nullptr, 16));
-    EXPECT_EQ(packCodes(f.elem, {len}, wantCodes), wantPacked) << id << ": pack";
+    EXPECT_EQ(packCodes(f.elem, {len}, wantCodes), wantPacked)
+        << id << ": pack";
     EXPECT_EQ(unpackCodes(f.elem, {len}, wantPacked), wantCodes)
         << id << ": unpack";
     EXPECT_EQ(getPackedShape(f.elem, {len})[0], (int64_t)wantPacked.size());
@@ -261,10 +262,10 @@ TEST_P(MatmulVectors, AllCases) {
     const llvm::json::Object &c = *cv.getAsObject();
     std::string id = c.getString("id")->str();
     SCOPED_TRACE(id);
-    Format fa = caseFormat(*c.getString("lhs_preset"),
-                           c.getObject("lhs_overrides"));
-    Format fb = caseFormat(*c.getString("rhs_preset"),
-                           c.getObject("rhs_overrides"));
+    Format fa =
+        caseFormat(*c.getString("lhs_preset"), c.getObject("lhs_overrides"));
+    Format fb =
+        caseFormat(*c.getString("rhs_preset"), c.getObject("rhs_overrides"));
     int64_t M = *c.getInteger("M"), N = *c.getInteger("N"),
             K = *c.getInteger("K");
     EXPECT_EQ((int64_t)fa.blockSize, *c.getInteger("block_size"));
@@ -281,12 +282,12 @@ TEST_P(MatmulVectors, AllCases) {
     // Quantization of both operands.
     QuantizedTensor qa = quantize(fa, {M, K}, 1, a.data());
     QuantizedTensor qb = quantize(fb, {K, N}, 0, b.data());
-    QuantizedTensor sa = storedOperand(fa, M, K, 1, *c.getArray("a_codes"),
-                                       *c.getArray("a_scales"),
-                                       c.get("a_tensor_scale"));
-    QuantizedTensor sb = storedOperand(fb, K, N, 0, *c.getArray("b_codes"),
-                                       *c.getArray("b_scales"),
-                                       c.get("b_tensor_scale"));
+    QuantizedTensor sa =
+        storedOperand(fa, M, K, 1, *c.getArray("a_codes"),
+                      *c.getArray("a_scales"), c.get("a_tensor_scale"));
+    QuantizedTensor sb =
+        storedOperand(fb, K, N, 0, *c.getArray("b_codes"),
+                      *c.getArray("b_scales"), c.get("b_tensor_scale"));
     EXPECT_EQ(qa.codes, sa.codes) << id << ": A codes";
     EXPECT_EQ(qb.codes, sb.codes) << id << ": B codes";
     for (unsigned i = 0; i < 2; ++i) {

@@ -36,7 +36,9 @@ struct Rng {
     z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
     return z ^ (z >> 31);
   }
-  int range(int lo, int hi) { return lo + (int)(next() % (uint64_t)(hi - lo + 1)); }
+  int range(int lo, int hi) {
+    return lo + (int)(next() % (uint64_t)(hi - lo + 1));
+  }
   /// A random binary32 value: sign, 24-bit significand, exponent in
   /// [lo, hi]; sometimes zero, -0 or an outlier.
   float value(int lo, int hi) {
@@ -131,18 +133,20 @@ TEST(Property, DequantizeQuantizeIsIdempotent) {
       std::vector<float> y2 = dequantize(q2);
       for (int64_t i = 0; i < len; ++i)
         ASSERT_TRUE(sameBits(y1[i], y2[i]))
-            << nf.name << " iter " << iter << " element " << i << ": x "
-            << x[i] << " y1 " << y1[i] << " y2 " << y2[i] << " block "
-            << i / nf.format.blockSize << " x=" << [&] {
-                 std::string s;
-                 int64_t b0 = i / nf.format.blockSize * nf.format.blockSize;
-                 for (int64_t j = b0; j < std::min<int64_t>(len, b0 + nf.format.blockSize); ++j) {
-                   char buf[16];
-                   snprintf(buf, sizeof buf, "%08x,", floatToBits(x[j]));
-                   s += buf;
-                 }
-                 return s;
-               }();
+            << nf.name << " iter " << iter << " element " << i << ": x " << x[i]
+            << " y1 " << y1[i] << " y2 " << y2[i] << " block "
+            << i / nf.format.blockSize << " x=" <<
+            [&] {
+              std::string s;
+              int64_t b0 = i / nf.format.blockSize * nf.format.blockSize;
+              for (int64_t j = b0;
+                   j < std::min<int64_t>(len, b0 + nf.format.blockSize); ++j) {
+                char buf[16];
+                snprintf(buf, sizeof buf, "%08x,", floatToBits(x[j]));
+                s += buf;
+              }
+              return s;
+            }();
       ++tensors;
     }
   }
@@ -269,10 +273,10 @@ TEST(Property, BlockMacIsExactBeforeFinalRounding) {
         for (int64_t k = 0; k < n; ++k) {
           float va = decodeElem(fa.elem, qa.codes[k]);
           float vb = decodeElem(fb.elem, qb.codes[k]);
-          uint8_t ca = (fa.asymmetric && !(va > 0)) ? qa.scales[1][0]
-                                                    : qa.scales[0][0];
-          uint8_t cb = (fb.asymmetric && !(vb > 0)) ? qb.scales[1][0]
-                                                    : qb.scales[0][0];
+          uint8_t ca =
+              (fa.asymmetric && !(va > 0)) ? qa.scales[1][0] : qa.scales[0][0];
+          uint8_t cb =
+              (fb.asymmetric && !(vb > 0)) ? qb.scales[1][0] : qb.scales[0][0];
           float sa = decodeScale(fa.scale, ca), sb = decodeScale(fb.scale, cb);
           // q*s in wide integers: q in units 2^-16, s in units 2^-149.
           APInt ya = fromInt128((int64_t)std::ldexp((double)va, 16)) *

@@ -1,4 +1,5 @@
-//===- MXReference.h - Bit-exact reference of docs/Spec.md --------*- C++ -*-===//
+//===- MXReference.h - Bit-exact reference of docs/Spec.md --------*- C++
+//-*-===//
 //
 // SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 //
@@ -157,8 +158,9 @@ struct QuantizedTensor {
   std::vector<int64_t> shape;
   unsigned axis = 0; ///< blocked axis
   std::vector<uint8_t> codes;
-  std::array<std::vector<uint8_t>, 2> scales; ///< [0]: only / positive, [1]: negative
-  float tensorScale = 1.0f;                   ///< g; used only when format.tensorScale
+  std::array<std::vector<uint8_t>, 2>
+      scales;               ///< [0]: only / positive, [1]: negative
+  float tensorScale = 1.0f; ///< g; used only when format.tensorScale
 
   /// `shape` with the blocked axis replaced by ceil(L / blockSize).
   std::vector<int64_t> getScaleShape() const;
@@ -223,7 +225,8 @@ float blockMac(float acc, const BlockOperand &a, const BlockOperand &b,
 /// binary32 values (null: +0). Returns M*N values of the result type, held
 /// exactly in floats.
 std::vector<float> matmul(const QuantizedTensor &a, const QuantizedTensor &b,
-                          const float *init, MatmulMode mode = MatmulMode::Exact,
+                          const float *init,
+                          MatmulMode mode = MatmulMode::Exact,
                           ResultType resultType = ResultType::F32);
 
 /// Bit helpers.

@@ -44,8 +44,8 @@
 #include "mx/Conversion/MXCommon/GPUKernelUtils.h"
 #include "mx/Dialect/MXNVVM/IR/MXNVVMDialect.h"
 
-#include "mx/Dialect/MX/Utils/StorageAccess.h"
 #include "mx/Dialect/MX/IR/MXOps.h"
+#include "mx/Dialect/MX/Utils/StorageAccess.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
@@ -206,10 +206,10 @@ void Tcgen05Kernel::stage(Value k0, bool ofA) {
       Value valid = inRange;
       Value k = maskK(b, arith::AddIOp::create(b, k0, idx(2 * j + h)), kSize,
                       partialK, valid);
-      Value code =
-          ofA ? fetchNibble(b, op.getLhs(),
-                       {r, arith::DivUIOp::create(b, k, idx(2))}, i32(h), valid)
-              : fetchNibble(b, op.getRhs(), {k, rByte}, rNib, valid);
+      Value code = ofA ? fetchNibble(b, op.getLhs(),
+                                     {r, arith::DivUIOp::create(b, k, idx(2))},
+                                     i32(h), valid)
+                       : fetchNibble(b, op.getRhs(), {k, rByte}, rNib, valid);
       SmallVector<Value> p = splitBySign(b, code, f.asymmetric);
       for (int g = 0; g < groups; ++g) {
         Value v = h ? Value(arith::ShLIOp::create(b, p[g], i32(4))) : p[g];
@@ -309,10 +309,8 @@ LogicalResult Tcgen05Kernel::setUp() {
   mbar = sharedPtr(0);
   Value slot = sharedPtr(8);
   auto cta1 = ctaGroup1();
-  isThread0 =
-      arith::CmpIOp::create(b, arith::CmpIPredicate::eq, tid, idx(0));
-  isWarp0 =
-      arith::CmpIOp::create(b, arith::CmpIPredicate::eq, warp, idx(0));
+  isThread0 = arith::CmpIOp::create(b, arith::CmpIPredicate::eq, tid, idx(0));
+  isWarp0 = arith::CmpIOp::create(b, arith::CmpIPredicate::eq, warp, idx(0));
 
   // Warp 0 allocates the tensor memory; thread 0 sets up the mbarrier.
   ifThen(isWarp0, [&] {
@@ -326,7 +324,6 @@ LogicalResult Tcgen05Kernel::setUp() {
   syncThreads();
   tmem = LLVM::LoadOp::create(b, b.getI32Type(), slot);
   return success();
-
 }
 
 void Tcgen05Kernel::issueMMAs(Value first) {
@@ -349,8 +346,8 @@ void Tcgen05Kernel::issueMMAs(Value first) {
                : Value(arith::XOrIOp::create(b, first, nb.i1(true)));
       NVVM::Tcgen05MMABlockScaleOp::create(
           b,
-          NVVM::MMABlockScaleKindAttr::get(
-              b.getContext(), NVVM::MMABlockScaleKind::MXF4NVF4),
+          NVVM::MMABlockScaleKindAttr::get(b.getContext(),
+                                           NVVM::MMABlockScaleKind::MXF4NVF4),
           cta1,
           NVVM::Tcgen05MMABlockScaleAttr::get(
               b.getContext(), scaleVec == 2
@@ -398,7 +395,6 @@ void Tcgen05Kernel::mainLoop() {
         b, NVVM::Tcgen05FenceKindAttr::get(
                b.getContext(), NVVM::Tcgen05FenceKind::AFTER_THREAD_SYNC));
   }
-
 }
 
 void Tcgen05Kernel::epilogue() {
@@ -435,7 +431,6 @@ void Tcgen05Kernel::epilogue() {
     storeResult(b, r, op.getAcc(), op.getOut(), gA, gB, m, mValid,
                 clampIdx(b, nRaw, nSize), ltU(b, nRaw, nSize));
   }
-
 }
 
 LogicalResult Tcgen05Kernel::run() {
@@ -454,7 +449,8 @@ LogicalResult Tcgen05Kernel::run() {
 
 } // namespace
 
-LogicalResult mlir::mx::expandTcgen05Matmul(RewriterBase &rewriter,
-                                          mlir::mx::nvvm::Tcgen05MatmulOp op) {
+LogicalResult
+mlir::mx::expandTcgen05Matmul(RewriterBase &rewriter,
+                              mlir::mx::nvvm::Tcgen05MatmulOp op) {
   return Tcgen05Kernel(rewriter, op).run();
 }

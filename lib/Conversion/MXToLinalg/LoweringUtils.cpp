@@ -35,8 +35,9 @@ Value linalg_lowering::dimOf(ImplicitLocOpBuilder &b, Value tensor, int64_t d) {
 }
 
 /// A tensor.empty of `shape` (dynamic entries taken from `sizes`).
-Value linalg_lowering::emptyTensor(ImplicitLocOpBuilder &b, ArrayRef<int64_t> shape,
-                  ArrayRef<Value> sizes, Type elemType) {
+Value linalg_lowering::emptyTensor(ImplicitLocOpBuilder &b,
+                                   ArrayRef<int64_t> shape,
+                                   ArrayRef<Value> sizes, Type elemType) {
   SmallVector<Value> dyn;
   for (auto [d, s] : llvm::zip(shape, sizes))
     if (ShapedType::isDynamic(d))
@@ -45,13 +46,14 @@ Value linalg_lowering::emptyTensor(ImplicitLocOpBuilder &b, ArrayRef<int64_t> sh
 }
 
 Value linalg_lowering::filled(ImplicitLocOpBuilder &b, ArrayRef<int64_t> shape,
-             ArrayRef<Value> sizes, Value value) {
+                              ArrayRef<Value> sizes, Value value) {
   Value e = emptyTensor(b, shape, sizes, value.getType());
   return linalg::FillOp::create(b, ValueRange{value}, ValueRange{e})
       .getResult(0);
 }
 
-SmallVector<Value> linalg_lowering::loopIndices(ImplicitLocOpBuilder &b, unsigned n) {
+SmallVector<Value> linalg_lowering::loopIndices(ImplicitLocOpBuilder &b,
+                                                unsigned n) {
   SmallVector<Value> idx;
   for (unsigned i = 0; i < n; ++i)
     idx.push_back(linalg::IndexOp::create(b, i));
@@ -60,8 +62,9 @@ SmallVector<Value> linalg_lowering::loopIndices(ImplicitLocOpBuilder &b, unsigne
 
 /// The dequantized f32 value (§2.7) of element `idx` whose block has scale
 /// index `sidx`.
-Value linalg_lowering::dequantValue(ImplicitLocOpBuilder &b, NumericBuilder &nb, const Parts &p,
-                   ArrayRef<Value> idx, ArrayRef<Value> sidx) {
+Value linalg_lowering::dequantValue(ImplicitLocOpBuilder &b, NumericBuilder &nb,
+                                    const Parts &p, ArrayRef<Value> idx,
+                                    ArrayRef<Value> sidx) {
   const ref::Format &f = p.format;
   Value q = nb.decode(f.elem, fetchCode(b, nb, f, p.data, idx));
   Value sc = fetchScaleCode(b, p.pos, sidx);
@@ -78,7 +81,8 @@ Value linalg_lowering::dequantValue(ImplicitLocOpBuilder &b, NumericBuilder &nb,
 
 /// The logical size of dimension `d` of quantized value `q`, or null if it
 /// cannot be recovered (the dynamic innermost size of packed FP4 storage).
-Value linalg_lowering::logicalDim(ImplicitLocOpBuilder &b, Value q, const Parts &p, int64_t d) {
+Value linalg_lowering::logicalDim(ImplicitLocOpBuilder &b, Value q,
+                                  const Parts &p, int64_t d) {
   QTensorType t = p.type;
   if (!ShapedType::isDynamic(t.getShape()[d]))
     return arith::ConstantIndexOp::create(b, t.getShape()[d]);

@@ -84,10 +84,9 @@ QuantizeLowering::QuantizeLowering(RewriterBase &rewriter, QuantizeOp op)
 Value QuantizeLowering::deriveTensorScale() {
   Value amax0 = filled(b, {}, {}, nb.f32(0.0f));
   Value bad0 = filled(b, {}, {}, nb.i1(false));
-  SmallVector<AffineMap> maps = {
-      b.getMultiDimIdentityMap(rank),
-      AffineMap::get(rank, 0, {}, b.getContext()),
-      AffineMap::get(rank, 0, {}, b.getContext())};
+  SmallVector<AffineMap> maps = {b.getMultiDimIdentityMap(rank),
+                                 AffineMap::get(rank, 0, {}, b.getContext()),
+                                 AffineMap::get(rank, 0, {}, b.getContext())};
   SmallVector<IteratorType> its(rank, IteratorType::reduction);
   auto red = linalg::GenericOp::create(
       b, TypeRange{amax0.getType(), bad0.getType()}, ValueRange{x},
@@ -105,13 +104,12 @@ Value QuantizeLowering::deriveTensorScale() {
       });
   Value amax = tensor::ExtractOp::create(b, red.getResult(0), ValueRange{});
   Value bad = tensor::ExtractOp::create(b, red.getResult(1), ValueRange{});
-  Value qv = arith::DivFOp::create(
-      b, amax, nb.f32(ref::kNVFP4TensorScaleDivisor));
+  Value qv =
+      arith::DivFOp::create(b, amax, nb.f32(ref::kNVFP4TensorScaleDivisor));
   Value fallback = arith::OrIOp::create(
       b, bad,
       arith::OrIOp::create(
-          b,
-          arith::CmpFOp::create(b, CmpFPredicate::OEQ, amax, nb.f32(0.0f)),
+          b, arith::CmpFOp::create(b, CmpFPredicate::OEQ, amax, nb.f32(0.0f)),
           arith::CmpFOp::create(b, CmpFPredicate::OEQ, qv, nb.f32(0.0f))));
   return nb.select(fallback, nb.f32(1.0f), qv);
 }
@@ -165,7 +163,6 @@ linalg::GenericOp QuantizeLowering::blockStatistics() {
             arith::XOrIOp::create(lb, ln.isFinite(v), ln.i1(true))));
         linalg::YieldOp::create(lb, out);
       });
-
 }
 
 linalg::GenericOp QuantizeLowering::scaleCodes(linalg::GenericOp stats) {
@@ -226,7 +223,6 @@ linalg::GenericOp QuantizeLowering::scaleCodes(linalg::GenericOp stats) {
         out.append(divs);
         linalg::YieldOp::create(lb, out);
       });
-
 }
 
 Value QuantizeLowering::elementCodes(Value divPos, Value divNeg) {
@@ -292,8 +288,8 @@ Value QuantizeLowering::packFP4(Value data) {
             lb, arith::AndIOp::create(lb, cl, ln.i32(0xF)),
             arith::ShLIOp::create(
                 lb, arith::AndIOp::create(lb, ch, ln.i32(0xF)), ln.i32(4)));
-        linalg::YieldOp::create(lb, ValueRange{arith::TruncIOp::create(
-                                        lb, lb.getI8Type(), byte)});
+        linalg::YieldOp::create(
+            lb, ValueRange{arith::TruncIOp::create(lb, lb.getI8Type(), byte)});
       });
   return packed.getResult(0);
 }

@@ -15,9 +15,9 @@
 
 #include "MmaSync.h"
 
-#include "mx/Dialect/MXNVVM/IR/MXNVVMDialect.h"
 #include "mx/Dialect/MX/Utils/NumericBuilder.h"
 #include "mx/Dialect/MX/Utils/StorageAccess.h"
+#include "mx/Dialect/MXNVVM/IR/MXNVVMDialect.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
@@ -31,11 +31,9 @@ using namespace mlir::mx::kernel;
 using namespace mlir::mx::nvgpu_kernels;
 namespace ref = ::mx::ref;
 
-SmallVector<Value>
-nvgpu_kernels::buildBlockScaleMMALoop(ImplicitLocOpBuilder &kb,
-                                      const GPUMatmul &mm,
-                                      const MmaSyncFragment &f,
-                                      int64_t scaleVec) {
+SmallVector<Value> nvgpu_kernels::buildBlockScaleMMALoop(
+    ImplicitLocOpBuilder &kb, const GPUMatmul &mm, const MmaSyncFragment &f,
+    int64_t scaleVec) {
   NumericBuilder nb(kb);
   const KernelOperand &a = mm.a, &bo = mm.b;
   const int64_t kSize = mm.kSize, nBlocks = mm.nBlocks;
@@ -108,7 +106,8 @@ nvgpu_kernels::buildBlockScaleMMALoop(ImplicitLocOpBuilder &kb,
             Value k = arith::AddIOp::create(cb, kLane, cn.index(32 * r + e));
             Value valid = colBValid;
             Value kk = maskK(cb, k, kSize, partialK, valid);
-            Value code = fetchNibble(cb, bo.data, {kk, colBByte}, colBNib, valid);
+            Value code =
+                fetchNibble(cb, bo.data, {kk, colBByte}, colBNib, valid);
             SmallVector<Value> p = splitBySign(cb, code, asymB);
             for (int gb = 0; gb < groupsB; ++gb)
               pack(nibs[gb], p[gb], e);
@@ -150,7 +149,7 @@ nvgpu_kernels::buildBlockScaleMMALoop(ImplicitLocOpBuilder &kb,
 }
 
 std::string nvgpu_kernels::getBlockScaleMMAIneligibility(MatmulOp op,
-                                                        int64_t &scaleVec) {
+                                                         int64_t &scaleVec) {
   ref::Format fa =
       cast<QTensorType>(op.getLhs().getType()).getFormat().getReferenceFormat();
   ref::Format fb =

@@ -90,9 +90,8 @@ void lowerToMmaSync(RewriterBase &rewriter, MatmulOp op, int64_t warps,
             scaleVec ? buildBlockScaleMMALoop(kb, mm, f, scaleVec)
                      : buildIntegerMMALoop(kb, mm, f);
         for (int64_t i = 0; i < 4; ++i)
-          storeResult(kb, mm, results[i], f.rowsA[i / 2],
-                      f.rowsAValid[i / 2], f.colsC[i % 2],
-                      f.colsCValid[i % 2]);
+          storeResult(kb, mm, results[i], f.rowsA[i / 2], f.rowsAValid[i / 2],
+                      f.colsC[i % 2], f.colsCValid[i % 2]);
       });
 }
 

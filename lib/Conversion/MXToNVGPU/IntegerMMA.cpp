@@ -43,8 +43,8 @@
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
-#include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/NVGPU/IR/NVGPUDialect.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 
 using namespace mlir;
@@ -101,9 +101,8 @@ static Value fragment(ImplicitLocOpBuilder &cb, ArrayRef<Value> v,
   return f;
 }
 
-SmallVector<Value> nvgpu_kernels::buildIntegerMMALoop(ImplicitLocOpBuilder &kb,
-                                                      const GPUMatmul &mm,
-                                                      const MmaSyncFragment &f) {
+SmallVector<Value> nvgpu_kernels::buildIntegerMMALoop(
+    ImplicitLocOpBuilder &kb, const GPUMatmul &mm, const MmaSyncFragment &f) {
   NumericBuilder nb(kb);
   const KernelOperand &a = mm.a, &bo = mm.b;
   const bool asymA = a.format.asymmetric, asymB = bo.format.asymmetric;
@@ -115,8 +114,7 @@ SmallVector<Value> nvgpu_kernels::buildIntegerMMALoop(ImplicitLocOpBuilder &kb,
   const bool partialK = kSize % kStep != 0;
   Value tig = f.tig, colBValid = f.colBValid, colBByte = f.colBByte,
         colBNib = f.colBNib;
-  ArrayRef<Value> rowsA = f.rowsA, rowsAValid = f.rowsAValid,
-                  colsC = f.colsC;
+  ArrayRef<Value> rowsA = f.rowsA, rowsAValid = f.rowsAValid, colsC = f.colsC;
   auto accT = VectorType::get({2, 2}, i32);
   Value zeroAcc = arith::ConstantOp::create(
       kb, DenseElementsAttr::get(accT, kb.getI32IntegerAttr(0)));

@@ -39,11 +39,11 @@
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Bufferization/IR/Bufferization.h"
-#include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/LLVMIR/LLVMAttrs.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
@@ -101,7 +101,6 @@ Value byteTable(ImplicitLocOpBuilder &b, ArrayRef<int8_t> entries) {
       b, DenseElementsAttr::get(t, ArrayRef<int8_t>(bytes)));
 }
 
-
 /// Shuffle mask interleaving elements [lo, lo + count) of two n-element
 /// vectors: a[lo], b[lo], a[lo+1], b[lo+1], ...
 SmallVector<int64_t> interleaveMask(int64_t n, int64_t lo, int64_t count) {
@@ -132,15 +131,14 @@ private:
   SmallVector<Value> corrections(ArrayRef<Value> xs);
   RowBlock rowBlock(ImplicitLocOpBuilder &bb, ArrayRef<Value> ms, Value blk);
   void prefetchNextBlockRow(ImplicitLocOpBuilder &bb, Value blk, Value n0);
-  SmallVector<SmallVector<Value>> tileScalesB(ImplicitLocOpBuilder &bb,
-                                              Value blk, Value n0,
-                                              int64_t vecs);
+  SmallVector<SmallVector<Value>>
+  tileScalesB(ImplicitLocOpBuilder &bb, Value blk, Value n0, int64_t vecs);
   SmallVector<Value> emitTile(ImplicitLocOpBuilder &bb, ArrayRef<Value> ms,
                               Value blk, const RowBlock &perRow, Value n0,
                               int64_t tile, ArrayRef<Value> accs);
-  Value buildRowLoop(ImplicitLocOpBuilder &lb, Value lo, Value hi,
-                     int64_t rows, int64_t tile, Value colBase, int64_t width,
-                     Value outIn, Value outBase);
+  Value buildRowLoop(ImplicitLocOpBuilder &lb, Value lo, Value hi, int64_t rows,
+                     int64_t tile, Value colBase, int64_t width, Value outIn,
+                     Value outBase);
   Value buildRows(ImplicitLocOpBuilder &lb, Value colBase, int64_t width,
                   Value outInit, Value outBase);
 
@@ -211,18 +209,18 @@ SmallVector<Value> MatmulLowering::corrections(ArrayRef<Value> xs) {
   SmallVector<Value> res;
   auto outT =
       RankedTensorType::get({ShapedType::kDynamic, nBlocks}, b.getI32Type());
-  auto blockedT = RankedTensorType::get({ShapedType::kDynamic, nBlocks, bs},
-                                        b.getI8Type());
+  auto blockedT =
+      RankedTensorType::get({ShapedType::kDynamic, nBlocks, bs}, b.getI8Type());
   for (Value x : xs) {
     Value blocked = tensor::ExpandShapeOp::create(
         b, blockedT, x, SmallVector<ReassociationIndices>{{0}, {1, 2}},
         SmallVector<OpFoldResult>{mSize, b.getIndexAttr(nBlocks),
                                   b.getIndexAttr(bs)});
-    Value init = linalg::FillOp::create(
-                     b, ValueRange{nb.i32(0)},
-                     ValueRange{tensor::EmptyOp::create(b, outT,
-                                                        ValueRange{mSize})})
-                     .getResult(0);
+    Value init =
+        linalg::FillOp::create(
+            b, ValueRange{nb.i32(0)},
+            ValueRange{tensor::EmptyOp::create(b, outT, ValueRange{mSize})})
+            .getResult(0);
     MLIRContext *ctx = b.getContext();
     AffineMap in = AffineMap::getMultiDimIdentityMap(3, ctx);
     AffineMap out = AffineMap::get(
@@ -254,21 +252,19 @@ SmallVector<Value> MatmulLowering::corrections(ArrayRef<Value> xs) {
 // exact (|S| < 2^24, every scale value is at least 2^-127), so both are
 // the single rounding of S * sa / 4.
 MatmulLowering::RowBlock MatmulLowering::rowBlock(ImplicitLocOpBuilder &bb,
-                                                   ArrayRef<Value> ms,
-                                                   Value blk) {
+                                                  ArrayRef<Value> ms,
+                                                  Value blk) {
   NumericBuilder bn(bb);
   RowBlock res;
   for (Value m : ms)
     for (int ga = 0; ga < groupsA; ++ga) {
-      res.start.push_back(
-          asymB ? zeroI32
-                : Value(vector::BroadcastOp::create(
-                      bb, i32x16,
-                      tensor::ExtractOp::create(bb, corr[ga],
-                                                ValueRange{m, blk}))));
+      res.start.push_back(asymB ? zeroI32
+                                : Value(vector::BroadcastOp::create(
+                                      bb, i32x16,
+                                      tensor::ExtractOp::create(
+                                          bb, corr[ga], ValueRange{m, blk}))));
       Value sa = bn.decodeScale(
-          pa.format.scale,
-          fetchScaleCode(bb, ga ? pa.neg : pa.pos, {m, blk}));
+          pa.format.scale, fetchScaleCode(bb, ga ? pa.neg : pa.pos, {m, blk}));
       res.sa4.push_back(vector::BroadcastOp::create(
           bb, f32x16, arith::MulFOp::create(bb, sa, bn.f32(0.25f))));
     }
@@ -313,9 +309,8 @@ MatmulLowering::tileScalesB(ImplicitLocOpBuilder &bb, Value blk, Value n0,
               ArrayRef<bool>{true}));
       for (int p = 0; p < 2; ++p)
         sbAll[gb].push_back(bn.decodeScaleVector(
-            pb.format.scale,
-            vector::ShuffleOp::create(bb, codes, codes,
-                                      p ? oddMask : evenMask)));
+            pb.format.scale, vector::ShuffleOp::create(
+                                 bb, codes, codes, p ? oddMask : evenMask)));
     }
   }
   return sbAll;
@@ -353,8 +348,7 @@ SmallVector<Value> MatmulLowering::emitTile(ImplicitLocOpBuilder &bb,
           Value k = arith::AddIOp::create(
               qb, k0,
               arith::MulIOp::create(
-                  qb, arith::AddIOp::create(qb, q, qn.index(u)),
-                  qn.index(4)));
+                  qb, arith::AddIOp::create(qb, q, qn.index(u)), qn.index(4)));
           // A's four bytes k .. k+3 of every row and group, in every lane.
           SmallVector<Value> xq;
           for (int64_t r = 0; r < rows; ++r)
@@ -391,8 +385,7 @@ SmallVector<Value> MatmulLowering::emitTile(ImplicitLocOpBuilder &bb,
             for (int q = 0; q < 2; ++q) {
               Value quad = vector::BitCastOp::create(
                   qb, i8x64,
-                  vector::ShuffleOp::create(qb, w01, w23,
-                                            q ? wordHi : wordLo));
+                  vector::ShuffleOp::create(qb, w01, w23, q ? wordHi : wordLo));
               for (int p = 0; p < 2; ++p) {
                 // Parity p: the even (low nibble) or odd columns. The
                 // lookup uses the low nibble of each byte (its table
@@ -402,8 +395,7 @@ SmallVector<Value> MatmulLowering::emitTile(ImplicitLocOpBuilder &bb,
                     p ? vector::BitCastOp::create(
                             qb, i8x64,
                             arith::ShRUIOp::create(
-                                qb,
-                                vector::BitCastOp::create(qb, i16x32, quad),
+                                qb, vector::BitCastOp::create(qb, i16x32, quad),
                                 four16))
                       : quad;
                 int64_t v = h * 4 + q * 2 + p;
@@ -414,7 +406,7 @@ SmallVector<Value> MatmulLowering::emitTile(ImplicitLocOpBuilder &bb,
                     for (int ga = 0; ga < groupsA; ++ga) {
                       Value &sum = s[sIndex(r, ga, gb, v)];
                       sum = x86::DotU8S8Op::create(qb, i32x16, sum, dec,
-                                                 xq[r * groupsA + ga]);
+                                                   xq[r * groupsA + ga]);
                     }
                 }
               }
@@ -436,9 +428,9 @@ SmallVector<Value> MatmulLowering::emitTile(ImplicitLocOpBuilder &bb,
             sum = arith::SubIOp::create(bb, zeroI32, sum);
           Value t = arith::MulFOp::create(
               bb,
-              arith::MulFOp::create(
-                  bb, arith::SIToFPOp::create(bb, f32x16, sum),
-                  perRow.sa4[r * groupsA + ga]),
+              arith::MulFOp::create(bb,
+                                    arith::SIToFPOp::create(bb, f32x16, sum),
+                                    perRow.sa4[r * groupsA + ga]),
               sbAll[gb][j]);
           c = c ? Value(arith::AddFOp::create(bb, c, t)) : t;
         }
@@ -455,15 +447,14 @@ SmallVector<Value> MatmulLowering::emitTile(ImplicitLocOpBuilder &bb,
 // and the rows' f32 accumulators stay in the cache.
 Value MatmulLowering::buildRowLoop(ImplicitLocOpBuilder &lb, Value lo, Value hi,
                                    int64_t rows, int64_t tile, Value colBase,
-                                   int64_t width, Value outIn,
-                                   Value outBase) {
+                                   int64_t width, Value outIn, Value outBase) {
   NumericBuilder ln(lb);
   const int64_t vecs = tile / kLanes;
   auto accRowsT = RankedTensorType::get({rows, width}, lb.getF32Type());
   Value zeroRows =
-      linalg::FillOp::create(lb, ValueRange{ln.f32(0.0f)},
-                             ValueRange{tensor::EmptyOp::create(
-                                 lb, accRowsT, ValueRange{})})
+      linalg::FillOp::create(
+          lb, ValueRange{ln.f32(0.0f)},
+          ValueRange{tensor::EmptyOp::create(lb, accRowsT, ValueRange{})})
           .getResult(0);
   auto rowLoop = scf::ForOp::create(
       lb, lo, hi, ln.index(rows), ValueRange{outIn},
@@ -476,8 +467,7 @@ Value MatmulLowering::buildRowLoop(ImplicitLocOpBuilder &lb, Value lo, Value hi,
         auto blockLoop = scf::ForOp::create(
             rb, rn.index(0), rn.index(nBlocks), rn.index(1),
             ValueRange{zeroRows},
-            [&](OpBuilder &bb0, Location bloc, Value blk,
-                ValueRange blkIter) {
+            [&](OpBuilder &bb0, Location bloc, Value blk, ValueRange blkIter) {
               ImplicitLocOpBuilder bb(bloc, bb0);
               NumericBuilder bn(bb);
               RowBlock perRow = rowBlock(bb, ms, blk);
@@ -503,14 +493,14 @@ Value MatmulLowering::buildRowLoop(ImplicitLocOpBuilder &lb, Value lo, Value hi,
                         emitTile(tb, ms, blk, perRow, n0, tile, accs);
                     for (int64_t r = 0; r < rows; ++r)
                       for (int64_t j = 0; j < vecs; ++j)
-                        accT = vector::TransferWriteOp::create(
-                                   tb, next[r * vecs + j], accT,
-                                   ValueRange{tn.index(r),
-                                              arith::AddIOp::create(
-                                                  tb, ln0,
-                                                  tn.index(j * kLanes))},
-                                   ArrayRef<bool>{true})
-                                   .getResult();
+                        accT =
+                            vector::TransferWriteOp::create(
+                                tb, next[r * vecs + j], accT,
+                                ValueRange{tn.index(r),
+                                           arith::AddIOp::create(
+                                               tb, ln0, tn.index(j * kLanes))},
+                                ArrayRef<bool>{true})
+                                .getResult();
                     scf::YieldOp::create(tb, ValueRange{accT});
                   });
               scf::YieldOp::create(bb, ValueRange{tileLoop.getResult(0)});
@@ -538,10 +528,10 @@ Value MatmulLowering::buildRowLoop(ImplicitLocOpBuilder &lb, Value lo, Value hi,
                     cn.f32(0.0f), ArrayRef<bool>{true});
                 Value out = finIter[0];
                 for (int half = 0; half < 2; ++half) {
-                  Value v = vector::ShuffleOp::create(
-                      cb, even, odd, half ? unmixHi : unmixLo);
-                  Value lc = arith::AddIOp::create(cb, lcol,
-                                                   cn.index(half * kLanes));
+                  Value v = vector::ShuffleOp::create(cb, even, odd,
+                                                      half ? unmixHi : unmixLo);
+                  Value lc =
+                      arith::AddIOp::create(cb, lcol, cn.index(half * kLanes));
                   Value col = arith::AddIOp::create(cb, colBase, lc);
                   if (pa.format.tensorScale)
                     v = arith::MulFOp::create(
@@ -554,13 +544,13 @@ Value MatmulLowering::buildRowLoop(ImplicitLocOpBuilder &lb, Value lo, Value hi,
                       ValueRange{ms[r], col},
                       arith::ConstantOp::create(cb, cb.getZeroAttr(accElem)),
                       ArrayRef<bool>{true});
-                  Value fin = fromF32(
-                      cb, arith::AddFOp::create(cb, toF32(cb, init), v),
-                      resElem);
+                  Value fin =
+                      fromF32(cb, arith::AddFOp::create(cb, toF32(cb, init), v),
+                              resElem);
                   out = vector::TransferWriteOp::create(
                             cb, fin, out,
-                            ValueRange{ms[r], arith::AddIOp::create(
-                                                  cb, outBase, lc)},
+                            ValueRange{ms[r],
+                                       arith::AddIOp::create(cb, outBase, lc)},
                             ArrayRef<bool>{true})
                             .getResult();
                 }
@@ -583,11 +573,10 @@ Value MatmulLowering::buildRows(ImplicitLocOpBuilder &lb, Value colBase,
     mainEnd = arith::MulIOp::create(
         lb, arith::DivUIOp::create(lb, mSize, ln.index(rowsR)),
         ln.index(rowsR));
-    o = buildRowLoop(lb, ln.index(0), mainEnd, rowsR, tileR, colBase, width,
-                     o, outBase);
+    o = buildRowLoop(lb, ln.index(0), mainEnd, rowsR, tileR, colBase, width, o,
+                     outBase);
   }
-  return buildRowLoop(lb, mainEnd, mSize, 1, tile1, colBase, width, o,
-                      outBase);
+  return buildRowLoop(lb, mainEnd, mSize, 1, tile1, colBase, width, o, outBase);
 }
 
 void MatmulLowering::run() {
@@ -667,10 +656,10 @@ void MatmulLowering::run() {
   auto dataT = cast<RankedTensorType>(pb.data.getType());
   dataBuf = bufferization::ToBufferOp::create(
       b,
-      MemRefType::get(dataT.getShape(), dataT.getElementType(),
-                      StridedLayoutAttr::get(
-                          b.getContext(), ShapedType::kDynamic,
-                          {ShapedType::kDynamic, ShapedType::kDynamic})),
+      MemRefType::get(
+          dataT.getShape(), dataT.getElementType(),
+          StridedLayoutAttr::get(b.getContext(), ShapedType::kDynamic,
+                                 {ShapedType::kDynamic, ShapedType::kDynamic})),
       pb.data, /*read_only=*/true);
   accElem = cast<RankedTensorType>(acc.getType()).getElementType();
 
@@ -691,14 +680,14 @@ void MatmulLowering::run() {
   } else {
     // Column chunks in parallel (scf.forall; OpenMP after bufferization).
     int64_t width = nSize / chunks;
-    auto forall = scf::ForallOp::create(
-        b, ArrayRef<OpFoldResult>{b.getIndexAttr(chunks)}, ValueRange{out0},
-        std::nullopt);
+    auto forall =
+        scf::ForallOp::create(b, ArrayRef<OpFoldResult>{b.getIndexAttr(chunks)},
+                              ValueRange{out0}, std::nullopt);
     Block *body = forall.getBody();
     OpBuilder::InsertionGuard guard(b);
     b.setInsertionPoint(body->getTerminator());
-    Value colBase = arith::MulIOp::create(b, forall.getInductionVar(0),
-                                          nb.index(width));
+    Value colBase =
+        arith::MulIOp::create(b, forall.getInductionVar(0), nb.index(width));
     // Each chunk computes into its slice of the shared output (in place
     // after bufferization: no copy).
     SmallVector<OpFoldResult> offsets = {b.getIndexAttr(0), colBase};
@@ -712,9 +701,8 @@ void MatmulLowering::run() {
         b, tileT, forall.getRegionIterArgs()[0], offsets, sizes, strides);
     Value part = buildRows(b, colBase, width, slice, nb.index(0));
     b.setInsertionPointToStart(forall.getTerminator().getBody());
-    tensor::ParallelInsertSliceOp::create(b, part,
-                                          forall.getRegionIterArgs()[0],
-                                          offsets, sizes, strides);
+    tensor::ParallelInsertSliceOp::create(
+        b, part, forall.getRegionIterArgs()[0], offsets, sizes, strides);
     result = forall.getResult(0);
   }
   rewriter.replaceOp(op, result);
@@ -732,14 +720,13 @@ struct ConvertMXMatmulToAVX512Pass
       if (auto f = op->getParentOfType<func::FuncOp>())
         f->setAttr("target_features",
                    LLVM::TargetFeaturesAttr::get(
-                       &getContext(),
-                       SmallVector<StringRef>(features.begin(), features.end())));
+                       &getContext(), SmallVector<StringRef>(features.begin(),
+                                                             features.end())));
       MatmulLowering(rewriter, op, threads).run();
     };
     lowerEligibleMatmuls(getOperation(), report, numRewritten, numSkipped,
                          ineligibility, lower);
   }
 };
-
 
 } // namespace

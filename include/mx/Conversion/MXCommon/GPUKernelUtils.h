@@ -1,4 +1,5 @@
-//===- GPUKernelUtils.h - Shared pieces of the GPU matmul kernels -*- C++ -*-===//
+//===- GPUKernelUtils.h - Shared pieces of the GPU matmul kernels -*- C++
+//-*-===//
 //
 // SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 //
@@ -103,8 +104,8 @@ void storeResult(ImplicitLocOpBuilder &b, Value r, Value acc, Value out,
                  Value nValid);
 /// storeResult into the output of `mm`, with its accumulator and tensor
 /// scales.
-void storeResult(ImplicitLocOpBuilder &b, const GPUMatmul &mm, Value r,
-                 Value m, Value mValid, Value n, Value nValid);
+void storeResult(ImplicitLocOpBuilder &b, const GPUMatmul &mm, Value r, Value m,
+                 Value mValid, Value n, Value nValid);
 
 } // namespace kernel
 } // namespace mx

@@ -9,7 +9,6 @@
 
 #include "mlir/IR/PatternMatch.h"
 #include "mlir/Pass/Pass.h"
-#include "mlir/IR/PatternMatch.h"
 
 namespace mlir {
 namespace arith {

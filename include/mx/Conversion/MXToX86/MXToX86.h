@@ -41,7 +41,6 @@ namespace mlir::mx {
 #define GEN_PASS_DECL_CONVERTMXMATMULTOAVX512PASS
 #include "mx/Conversion/Passes.h.inc"
 
-
 } // namespace mlir::mx
 
 #endif // MX_CONVERSION_MXTOX86_MXTOX86_H

@@ -169,11 +169,11 @@ FormatAttr FormatAttr::getPreset(MLIRContext *context, StringRef name) {
   return get(context, *f);
 }
 
-LogicalResult
-FormatAttr::verify(function_ref<InFlightDiagnostic()> emitError,
-                   Type elementType, Type scaleType, unsigned blockSize,
-                   ScaleRule scaleRule, RoundingMode rounding, bool asymmetric,
-                   bool tensorScale) {
+LogicalResult FormatAttr::verify(function_ref<InFlightDiagnostic()> emitError,
+                                 Type elementType, Type scaleType,
+                                 unsigned blockSize, ScaleRule scaleRule,
+                                 RoundingMode rounding, bool asymmetric,
+                                 bool tensorScale) {
   std::optional<ref::ElemKind> elem = mlir::mx::getElemKind(elementType);
   if (!elem)
     return emitError() << "unsupported element type " << elementType
@@ -208,8 +208,7 @@ static std::string presetList() {
 }
 
 /// Parses `key = value` for a rounding mode or scale rule keyword.
-static ParseResult parseEnumValue(AsmParser &p, StringRef key,
-                                  ref::Format &f) {
+static ParseResult parseEnumValue(AsmParser &p, StringRef key, ref::Format &f) {
   SMLoc loc = p.getCurrentLocation();
   StringRef value;
   if (p.parseKeyword(&value))
@@ -372,8 +371,8 @@ Attribute FormatAttr::parse(AsmParser &p, Type) {
   if (p.parseGreater())
     return {};
   return getChecked([&] { return p.emitError(loc); }, ctx, elemType, scaleType,
-                    f.blockSize, toScaleRule(f.rule), toRoundingMode(f.rounding),
-                    f.asymmetric, f.tensorScale);
+                    f.blockSize, toScaleRule(f.rule),
+                    toRoundingMode(f.rounding), f.asymmetric, f.tensorScale);
 }
 
 void FormatAttr::print(AsmPrinter &p) const {

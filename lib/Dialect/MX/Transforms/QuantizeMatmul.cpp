@@ -41,8 +41,7 @@ std::string unsupportedReason(linalg::LinalgOp op) {
     if (!t)
       return "operands must be ranked tensors";
     if (!isSupportedFloat(t.getElementType()))
-      return "element type " +
-             llvm::formatv("{0}", t.getElementType()).str() +
+      return "element type " + llvm::formatv("{0}", t.getElementType()).str() +
              " is not f32, f16 or bf16";
   }
   return {};
@@ -64,8 +63,7 @@ Value transpose2d(OpBuilder &b, Location loc, Value t) {
     dyn.push_back(dimOf(b, loc, t, 1));
   if (ShapedType::isDynamic(shape[1]))
     dyn.push_back(dimOf(b, loc, t, 0));
-  Value init =
-      tensor::EmptyOp::create(b, loc, shape, tt.getElementType(), dyn);
+  Value init = tensor::EmptyOp::create(b, loc, shape, tt.getElementType(), dyn);
   return linalg::TransposeOp::create(b, loc, t, init, ArrayRef<int64_t>{1, 0})
       .getResult()[0];
 }
@@ -107,7 +105,9 @@ std::optional<std::pair<bool, bool>> matmulTransposes(linalg::MatmulOp op) {
   SmallVector<AffineMap> maps = op.getIndexingMapsArray();
   AffineExpr m, n, k;
   bindDims(ctx, m, n, k);
-  auto map = [&](ArrayRef<AffineExpr> e) { return AffineMap::get(3, 0, e, ctx); };
+  auto map = [&](ArrayRef<AffineExpr> e) {
+    return AffineMap::get(3, 0, e, ctx);
+  };
   bool transA = maps[0] == map({k, m});
   bool transB = maps[1] == map({n, k});
   if ((!transA && maps[0] != map({m, k})) ||
@@ -120,7 +120,9 @@ bool isPlainBatchMatmul(linalg::BatchMatmulOp op) {
   MLIRContext *ctx = op.getContext();
   AffineExpr bt, m, n, k;
   bindDims(ctx, bt, m, n, k);
-  auto map = [&](ArrayRef<AffineExpr> e) { return AffineMap::get(4, 0, e, ctx); };
+  auto map = [&](ArrayRef<AffineExpr> e) {
+    return AffineMap::get(4, 0, e, ctx);
+  };
   SmallVector<AffineMap> maps = op.getIndexingMapsArray();
   return maps[0] == map({bt, m, k}) && maps[1] == map({bt, k, n}) &&
          maps[2] == map({bt, m, n});
@@ -208,10 +210,10 @@ struct VectorPattern : OpRewritePattern<OpT> {
     Value a, b, acc;
     if (IsMatvec) {
       a = lhs;
-      b = expand(rewriter, loc, rhs, 1);   // [K,1]
+      b = expand(rewriter, loc, rhs, 1);    // [K,1]
       acc = expand(rewriter, loc, init, 1); // [M,1]
     } else {
-      a = expand(rewriter, loc, lhs, 0);   // [1,K]
+      a = expand(rewriter, loc, lhs, 0); // [1,K]
       b = rhs;
       acc = expand(rewriter, loc, init, 0); // [1,N]
     }
@@ -239,8 +241,7 @@ struct MXQuantizeMatmulPass
       for (std::string_view n : ref::getPresetNames())
         names += (names.empty() ? "" : ", ") + std::string(n);
       return root->emitError("mx-quantize-matmul: unknown ")
-             << side << "-format '" << preset << "'; expected one of "
-             << names;
+             << side << "-format '" << preset << "'; expected one of " << names;
     }
     auto apply = [&](StringRef key, StringRef value) -> LogicalResult {
       std::string err = ref::applyOverride(*f, key.str(), value.str());

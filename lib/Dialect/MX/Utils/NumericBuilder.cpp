@@ -62,13 +62,12 @@ Value NumericBuilder::isFinite(Value v) {
                                f32(std::numeric_limits<float>::infinity()));
 }
 
-Value NumericBuilder::encode(ref::ElemKind kind, ref::Rounding mode,
-                             Value v) {
+Value NumericBuilder::encode(ref::ElemKind kind, ref::Rounding mode, Value v) {
   const ref::ElemInfo &info = ref::getElemInfo(kind);
   Value w = bits(v);
   Value sign = arith::ShRUIOp::create(b, w, i32(31));
-  Value e32 = arith::AndIOp::create(
-      b, arith::ShRUIOp::create(b, w, i32(23)), i32(0xFF));
+  Value e32 = arith::AndIOp::create(b, arith::ShRUIOp::create(b, w, i32(23)),
+                                    i32(0xFF));
   Value m32 = arith::AndIOp::create(b, w, i32(0x7FFFFF));
   Value isSub = arith::CmpIOp::create(b, CmpIPredicate::eq, e32, i32(0));
   // Significand S and exponent ea with |v| = S * 2^ea.
@@ -94,28 +93,28 @@ Value NumericBuilder::encode(ref::ElemKind kind, ref::Rounding mode,
   Value mask =
       arith::SubIOp::create(b, arith::ShLIOp::create(b, one, shift), one);
   Value rem = arith::AndIOp::create(b, s, mask);
-  Value half = arith::ShLIOp::create(
-      b, one, arith::SubIOp::create(b, shift, one));
+  Value half =
+      arith::ShLIOp::create(b, one, arith::SubIOp::create(b, shift, one));
   Value up;
   if (mode == ref::Rounding::RNE) {
     Value gt = arith::CmpIOp::create(b, CmpIPredicate::ugt, rem, half);
     Value eq = arith::CmpIOp::create(b, CmpIPredicate::eq, rem, half);
-    Value odd = arith::CmpIOp::create(
-        b, CmpIPredicate::ne, arith::AndIOp::create(b, k, one), i32(0));
+    Value odd = arith::CmpIOp::create(b, CmpIPredicate::ne,
+                                      arith::AndIOp::create(b, k, one), i32(0));
     up = arith::OrIOp::create(b, gt, arith::AndIOp::create(b, eq, odd));
   } else {
     up = arith::CmpIOp::create(b, CmpIPredicate::uge, rem, half);
   }
-  k = arith::AddIOp::create(b, k, arith::ExtUIOp::create(b, b.getI32Type(), up));
+  k = arith::AddIOp::create(b, k,
+                            arith::ExtUIOp::create(b, b.getI32Type(), up));
 
   if (info.isInt) {
     // |v| >= 2 (including Inf) saturates; otherwise k <= 128 before the clamp.
     Value big = arith::CmpIOp::create(b, CmpIPredicate::uge, e32, i32(128));
     k = select(big, i32(127), arith::MinSIOp::create(b, k, i32(127)));
     Value neg = arith::SubIOp::create(b, i32(0), k);
-    Value code = select(arith::CmpIOp::create(b, CmpIPredicate::ne, sign,
-                                              i32(0)),
-                        neg, k);
+    Value code = select(
+        arith::CmpIOp::create(b, CmpIPredicate::ne, sign, i32(0)), neg, k);
     return arith::AndIOp::create(b, code, i32(0xFF));
   }
   // code = ((e + bias) << m) + k - 2^m, uniformly for subnormal and normal
@@ -149,13 +148,13 @@ Value NumericBuilder::decode(ref::ElemKind kind, Value code) {
   unsigned eb = info.ebits, mb = info.mbits;
   Value sign = arith::AndIOp::create(
       b, arith::ShRUIOp::create(b, code, i32(eb + mb)), i32(1));
-  Value e = arith::AndIOp::create(
-      b, arith::ShRUIOp::create(b, code, i32(mb)), i32((1 << eb) - 1));
+  Value e = arith::AndIOp::create(b, arith::ShRUIOp::create(b, code, i32(mb)),
+                                  i32((1 << eb) - 1));
   Value m = arith::AndIOp::create(b, code, i32((1 << mb) - 1));
   // Subnormal: m * 2^(1 - bias - mb), exact.
-  Value sub = arith::MulFOp::create(
-      b, arith::UIToFPOp::create(b, b.getF32Type(), m),
-      f32(std::ldexp(1.0f, 1 - info.bias - (int)mb)));
+  Value sub =
+      arith::MulFOp::create(b, arith::UIToFPOp::create(b, b.getF32Type(), m),
+                            f32(std::ldexp(1.0f, 1 - info.bias - (int)mb)));
   // Normal: build the binary32 bits.
   Value nbits = arith::OrIOp::create(
       b,
@@ -167,14 +166,13 @@ Value NumericBuilder::decode(ref::ElemKind kind, Value code) {
   if (kind == ref::ElemKind::E5M2) {
     Value eAll = arith::CmpIOp::create(b, CmpIPredicate::eq, e, i32(31));
     Value mZero = arith::CmpIOp::create(b, CmpIPredicate::eq, m, i32(0));
-    Value special =
-        select(mZero, f32(std::numeric_limits<float>::infinity()),
-               f32(std::numeric_limits<float>::quiet_NaN()));
+    Value special = select(mZero, f32(std::numeric_limits<float>::infinity()),
+                           f32(std::numeric_limits<float>::quiet_NaN()));
     mag = select(eAll, special, mag);
   } else if (kind == ref::ElemKind::E4M3) {
-    Value nan = arith::CmpIOp::create(
-        b, CmpIPredicate::eq, arith::AndIOp::create(b, code, i32(0x7F)),
-        i32(0x7F));
+    Value nan = arith::CmpIOp::create(b, CmpIPredicate::eq,
+                                      arith::AndIOp::create(b, code, i32(0x7F)),
+                                      i32(0x7F));
     mag = select(nan, f32(std::numeric_limits<float>::quiet_NaN()), mag);
   }
   Value neg = arith::NegFOp::create(b, mag);
@@ -218,8 +216,8 @@ Value NumericBuilder::decodeScaleVector(ref::ScaleKind kind, Value codes) {
     auto i16v = VectorType::get({n}, b.getI16Type());
     Value w = arith::ExtUIOp::create(b, i16v, codes);
     w = arith::ShLIOp::create(b, w, splat(i16v, 8));
-    Value h = arith::BitcastOp::create(
-        b, VectorType::get({n}, b.getF16Type()), w);
+    Value h =
+        arith::BitcastOp::create(b, VectorType::get({n}, b.getF16Type()), w);
     return arith::ExtFOp::create(b, f32v, h, /*fastmath=*/nullptr);
   }
   Value c = arith::ExtUIOp::create(b, i32v, codes);
@@ -229,12 +227,11 @@ Value NumericBuilder::decodeScaleVector(ref::ScaleKind kind, Value codes) {
     // multiplication by 2^120 is exact. 0x7F / 0xFF are NaN.
     Value mag = arith::AndIOp::create(b, c, splat(i32v, 0x7F));
     Value sign = arith::ShLIOp::create(
-        b, arith::AndIOp::create(b, c, splat(i32v, 0x80)),
-        splat(i32v, 24));
+        b, arith::AndIOp::create(b, c, splat(i32v, 0x80)), splat(i32v, 24));
     Value bits = arith::OrIOp::create(
         b, arith::ShLIOp::create(b, mag, splat(i32v, 20)), sign);
-    Value v = arith::MulFOp::create(
-        b, arith::BitcastOp::create(b, f32v, bits), splatF32(n, 0x1p120f));
+    Value v = arith::MulFOp::create(b, arith::BitcastOp::create(b, f32v, bits),
+                                    splatF32(n, 0x1p120f));
     Value nan = arith::CmpIOp::create(b, arith::CmpIPredicate::eq, mag,
                                       splat(i32v, 0x7F));
     return arith::SelectOp::create(b, nan, splatF32(n, NAN), v);
@@ -245,7 +242,8 @@ Value NumericBuilder::decodeScaleVector(ref::ScaleKind kind, Value codes) {
       b, arith::CmpIOp::create(b, arith::CmpIPredicate::eq, c, splat(i32v, 0)),
       splat(i32v, 0x00400000), v);
   v = arith::SelectOp::create(
-      b, arith::CmpIOp::create(b, arith::CmpIPredicate::eq, c, splat(i32v, 0xFF)),
+      b,
+      arith::CmpIOp::create(b, arith::CmpIPredicate::eq, c, splat(i32v, 0xFF)),
       splat(i32v, 0x7FC00000), v);
   return arith::BitcastOp::create(b, f32v, v);
 }
@@ -276,9 +274,9 @@ Value NumericBuilder::e8m0Code(ref::ElemKind elem, ref::ScaleRule rule,
         b, CmpIPredicate::eq,
         arith::AndIOp::create(b, m32, arith::SubIOp::create(b, m32, one)),
         i32(0));
-    Value pow2 = select(isSub, single,
-                        arith::CmpIOp::create(b, CmpIPredicate::eq, m32,
-                                              i32(0)));
+    Value pow2 =
+        select(isSub, single,
+               arith::CmpIOp::create(b, CmpIPredicate::eq, m32, i32(0)));
     expVal = select(pow2, e, arith::AddIOp::create(b, e, one));
     break;
   }
@@ -286,8 +284,8 @@ Value NumericBuilder::e8m0Code(ref::ElemKind elem, ref::ScaleRule rule,
     // Normalized 23-bit fraction of amax; bump when sig >= 2 - 2^-(t+1).
     Value shl = arith::SubIOp::create(b, i32(23), p);
     Value fracSub = arith::AndIOp::create(
-        b, arith::ShLIOp::create(b, m32, arith::MaxSIOp::create(b, shl,
-                                                                 i32(0))),
+        b,
+        arith::ShLIOp::create(b, m32, arith::MaxSIOp::create(b, shl, i32(0))),
         i32(0x7FFFFF));
     Value frac = select(isSub, fracSub, m32);
     int64_t thr = (1 << 23) - (1 << (22 - info.evenBits));
@@ -345,16 +343,16 @@ Value NumericBuilder::sumToF32(Value s) {
   Value mask =
       arith::SubIOp::create(b, arith::ShLIOp::create(b, one, shift), one);
   Value rem = arith::AndIOp::create(b, m, mask);
-  Value half = arith::ShRUIOp::create(b, arith::ShLIOp::create(b, one, shift),
-                                      one);
+  Value half =
+      arith::ShRUIOp::create(b, arith::ShLIOp::create(b, one, shift), one);
   Value gt = arith::CmpIOp::create(b, CmpIPredicate::ugt, rem, half);
   Value eq = arith::CmpIOp::create(b, CmpIPredicate::eq, rem, half);
-  Value odd = arith::CmpIOp::create(
-      b, CmpIPredicate::ne, arith::AndIOp::create(b, q, one), zero);
+  Value odd = arith::CmpIOp::create(b, CmpIPredicate::ne,
+                                    arith::AndIOp::create(b, q, one), zero);
   Value hasShift = arith::CmpIOp::create(b, CmpIPredicate::sgt, shift, zero);
   Value up = arith::AndIOp::create(
-      b, hasShift, arith::OrIOp::create(b, gt, arith::AndIOp::create(b, eq,
-                                                                      odd)));
+      b, hasShift,
+      arith::OrIOp::create(b, gt, arith::AndIOp::create(b, eq, odd)));
   q = arith::AddIOp::create(b, q, arith::ExtUIOp::create(b, t128, up));
   // q <= 2^24 is exact in f32; scale by 2^(shift - 32), a normal power of
   // two (|S| < 2^72 and >= 1 unit), so the product is exact.
@@ -366,6 +364,6 @@ Value NumericBuilder::sumToF32(Value s) {
   Value v = arith::MulFOp::create(b, qf, p2);
   v = select(neg, arith::NegFOp::create(b, v), v);
   // An exact zero sum is +0.
-  return select(arith::CmpIOp::create(b, CmpIPredicate::eq, m, zero),
-                f32(0.0f), v);
+  return select(arith::CmpIOp::create(b, CmpIPredicate::eq, m, zero), f32(0.0f),
+                v);
 }

@@ -15,8 +15,8 @@
 #ifndef MX_DIALECT_MX_UTILS_STORAGEACCESS_H
 #define MX_DIALECT_MX_UTILS_STORAGEACCESS_H
 
-#include "mx/Dialect/MX/Utils/NumericBuilder.h"
 #include "mx/Dialect/MX/IR/MXOps.h"
+#include "mx/Dialect/MX/Utils/NumericBuilder.h"
 
 namespace mlir::mx {
 
