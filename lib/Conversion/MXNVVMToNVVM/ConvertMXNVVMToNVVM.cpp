@@ -23,6 +23,7 @@
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/IR/ImplicitLocOpBuilder.h"
 #include "mlir/IR/PatternMatch.h"
+#include "mlir/Transforms/WalkPatternRewriteDriver.h"
 
 namespace mlir::mx {
 #define GEN_PASS_DEF_CONVERTMXNVVMTONVVMPASS
@@ -34,10 +35,50 @@ using namespace mlir::mx;
 
 namespace {
 
+/// mx_nvvm.mma_block_scale -> nvvm.mma.block_scale on the vectors' elements.
+struct MmaBlockScaleLowering
+    : OpRewritePattern<mlir::mx::nvvm::MmaBlockScaleOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(mlir::mx::nvvm::MmaBlockScaleOp op,
+                                PatternRewriter &rewriter) const override {
+    ImplicitLocOpBuilder b(op.getLoc(), rewriter);
+    auto elements = [&](Value v) {
+      SmallVector<Value> r;
+      for (int64_t i = 0, e = cast<VectorType>(v.getType()).getNumElements();
+           i < e; ++i)
+        r.push_back(vector::ExtractOp::create(b, v, ArrayRef<int64_t>{i}));
+      return r;
+    };
+    Value zero16 = arith::ConstantOp::create(b, b.getI16IntegerAttr(0));
+    auto resT = LLVM::LLVMStructType::getLiteral(
+        b.getContext(), SmallVector<Type>(4, b.getF32Type()));
+    auto mma = NVVM::MmaBlockScaleOp::create(
+        b, resT, elements(op.getA()), elements(op.getB()),
+        elements(op.getAcc()), op.getScaleA(), zero16, zero16, op.getScaleB(),
+        zero16, zero16, {16, 8, 64},
+        std::array<NVVM::MMATypes, 2>{NVVM::MMATypes::e2m1,
+                                      NVVM::MMATypes::e2m1},
+        op.getScaleVec() == 2 ? NVVM::ScaleVecSize::X2
+                              : NVVM::ScaleVecSize::X4,
+        op.getUe4m3() ? NVVM::BlockScaleFormat::UE4M3
+                      : NVVM::BlockScaleFormat::UE8M0,
+        NVVM::MMABlockScaleKind::MXF4NVF4);
+    SmallVector<Value> d;
+    for (int64_t i = 0; i < 4; ++i)
+      d.push_back(LLVM::ExtractValueOp::create(b, mma.getRes(),
+                                               ArrayRef<int64_t>{i}));
+    rewriter.replaceOp(
+        op, vector::FromElementsOp::create(b, op.getResult().getType(), d));
+    return success();
+  }
+};
+
 struct ConvertMXNVVMToNVVMPass
     : mlir::mx::impl::ConvertMXNVVMToNVVMPassBase<ConvertMXNVVMToNVVMPass> {
   using Base::Base;
   void runOnOperation() override {
+    // The sm_100a tiles add a workgroup buffer to their kernel: expanded by
+    // a walk of their own before the patterns.
     IRRewriter rewriter(&getContext());
     SmallVector<mlir::mx::nvvm::Tcgen05MatmulOp> tiles;
     getOperation()->walk(
@@ -45,38 +86,14 @@ struct ConvertMXNVVMToNVVMPass
     for (mlir::mx::nvvm::Tcgen05MatmulOp op : tiles)
       if (failed(expandTcgen05Matmul(rewriter, op)))
         return signalPassFailure();
-    getOperation()->walk([&](mlir::mx::nvvm::MmaBlockScaleOp op) {
-      rewriter.setInsertionPoint(op);
-      ImplicitLocOpBuilder b(op.getLoc(), rewriter);
-      auto elements = [&](Value v) {
-        SmallVector<Value> r;
-        for (int64_t i = 0, e = cast<VectorType>(v.getType()).getNumElements();
-             i < e; ++i)
-          r.push_back(vector::ExtractOp::create(b, v, ArrayRef<int64_t>{i}));
-        return r;
-      };
-      Value zero16 = arith::ConstantOp::create(b, b.getI16IntegerAttr(0));
-      auto resT = LLVM::LLVMStructType::getLiteral(
-          b.getContext(), SmallVector<Type>(4, b.getF32Type()));
-      auto mma = NVVM::MmaBlockScaleOp::create(
-          b, resT, elements(op.getA()), elements(op.getB()),
-          elements(op.getAcc()), op.getScaleA(), zero16, zero16, op.getScaleB(),
-          zero16, zero16, {16, 8, 64},
-          std::array<NVVM::MMATypes, 2>{NVVM::MMATypes::e2m1,
-                                        NVVM::MMATypes::e2m1},
-          op.getScaleVec() == 2 ? NVVM::ScaleVecSize::X2
-                                : NVVM::ScaleVecSize::X4,
-          op.getUe4m3() ? NVVM::BlockScaleFormat::UE4M3
-                        : NVVM::BlockScaleFormat::UE8M0,
-          NVVM::MMABlockScaleKind::MXF4NVF4);
-      SmallVector<Value> d;
-      for (int64_t i = 0; i < 4; ++i)
-        d.push_back(LLVM::ExtractValueOp::create(b, mma.getRes(),
-                                                 ArrayRef<int64_t>{i}));
-      rewriter.replaceOp(
-          op, vector::FromElementsOp::create(b, op.getResult().getType(), d));
-    });
+    RewritePatternSet patterns(&getContext());
+    populateMXNVVMToNVVMPatterns(patterns);
+    walkAndApplyPatterns(getOperation(), std::move(patterns));
   }
 };
 
 } // namespace
+
+void mlir::mx::populateMXNVVMToNVVMPatterns(RewritePatternSet &patterns) {
+  patterns.add<MmaBlockScaleLowering>(patterns.getContext());
+}

@@ -3,7 +3,7 @@
 // The block-scaled MMA primitive becomes the NVVM op on the lane's
 // registers, with the byte and thread selectors 0.
 // CHECK-LABEL: func.func @mma
-// CHECK-NOT: mx.nvvm
+// CHECK-NOT: mx_nvvm
 // CHECK: %[[Z:.*]] = arith.constant 0 : i16
 // CHECK: nvvm.mma.block_scale A[{{.*}}, {{.*}}, {{.*}}, {{.*}}] B[{{.*}}, {{.*}}] C[{{.*}}, {{.*}}, {{.*}}, {{.*}}] scaleA[%arg3, %[[Z]], %[[Z]]] scaleB[%arg4, %[[Z]], %[[Z]]]
 // CHECK-SAME: blockScaleFormat = #nvvm.block_scale_format<ue8m0>
@@ -27,7 +27,7 @@ func.func @mma(%c: vector<4xf32>, %a: vector<4xi32>, %b: vector<2xi32>, %sa: i32
 // tensor memory allocated by warp 0, the mbarrier set up by thread 0.
 // CHECK-LABEL: gpu.func @tile
 // CHECK-SAME: workgroup(%[[SMEM:.*]] : memref<8448xi8, #gpu.address_space<workgroup>>) kernel
-// CHECK-NOT: mx.nvvm
+// CHECK-NOT: mx_nvvm
 // CHECK: memref.extract_aligned_pointer_as_index %[[SMEM]]
 // CHECK: nvvm.tcgen05.alloc %{{.*}}, %{{.*}} : !llvm.ptr<3>, i32
 // CHECK: nvvm.tcgen05.relinquish_alloc_permit

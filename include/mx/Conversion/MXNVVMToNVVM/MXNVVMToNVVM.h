@@ -52,6 +52,11 @@ namespace nvvm {
 class Tcgen05MatmulOp;
 } // namespace nvvm
 
+/// Adds the pattern that lowers mx_nvvm.mma_block_scale to
+/// nvvm.mma.block_scale (mx_nvvm.tcgen05_matmul needs
+/// expandTcgen05Matmul: it changes the enclosing kernel).
+void populateMXNVVMToNVVMPatterns(RewritePatternSet &patterns);
+
 /// Expands `op` into the sm_100a kernel body (tensor memory, tcgen05.mma
 /// block_scale); fails with an error if it is not inside a gpu.launch or a
 /// gpu.func.
