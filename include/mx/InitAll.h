@@ -35,7 +35,7 @@ inline void registerAllDialects(DialectRegistry &registry) {
 inline void registerAllPasses() {
   registerMXPasses();
   registerMXConversionPasses();
-  registerMXTransformsPasses();
+  registerMXModuleTransformsPasses();
   registerMXPipelines();
 }
 

@@ -72,9 +72,9 @@ void quantizeLine(const Format &f, const float *x, size_t n, size_t stride,
     for (size_t i = 0; i < len; ++i)
       finite &= std::isfinite(bx[i * stride]);
     if (!finite) { // §2.2
-      scale0[blk * scaleStride] = 0xFF;
+      scale0[blk * scaleStride] = kNaNBlockScaleCode;
       if (f.asymmetric)
-        scale1[blk * scaleStride] = 0xFF;
+        scale1[blk * scaleStride] = kNaNBlockScaleCode;
       for (size_t i = 0; i < len; ++i)
         bc[i * codeStride] = 0;
       continue;

@@ -7,7 +7,7 @@
 // CHECK-LABEL: llvm.func @quantized(
 // CHECK: llvm.call @free
 // CHECK-LABEL: llvm.func @main
-// CHECK-NOT: mx.
+// CHECK-NOT: mx{{[._]}}
 // CHECK-NOT: linalg.
 // CHECK-NOT: tensor.
 // CHECK-NOT: memref.

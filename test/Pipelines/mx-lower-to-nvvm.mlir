@@ -12,7 +12,7 @@
 // CHECK-LABEL: llvm.func @quantized
 // CHECK: llvm.call @mgpuMemHostRegisterMemRef
 // CHECK: gpu.launch_func
-// CHECK-NOT: mx.
+// CHECK-NOT: mx{{[._]}}
 // CHECK-NOT: linalg.
 // SM90: gpu.binary @{{.*}} [#gpu.object<#nvvm.target<chip = "sm_90a", features = "+ptx80">
 // SM90-SAME: .version 8.0\0A.target sm_90a

@@ -8,7 +8,7 @@
 // CHECK-LABEL: llvm.func @quantized
 // CHECK: llvm.call @mgpuMemHostRegisterMemRef
 // CHECK: gpu.launch_func
-// CHECK-NOT: mx.
+// CHECK-NOT: mx{{[._]}}
 // CHECK-NOT: linalg.
 // CHECK: gpu.binary @{{.*}} [#gpu.object<#rocdl.target<chip = "gfx950">
 // CHECK-SAME: .amdgcn_target \22amdgcn-amd-amdhsa--gfx950\22

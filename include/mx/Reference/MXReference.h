@@ -1,5 +1,4 @@
-//===- MXReference.h - Bit-exact reference of docs/Spec.md --------*- C++
-//-*-===//
+//===- MXReference.h - Bit-exact reference of docs/Spec.md ------*- C++ -*-===//
 //
 // SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 //
@@ -69,6 +68,10 @@ const char *getScaleTypeName(ScaleKind kind);
 uint8_t getScaleOneCode(ScaleKind kind);
 /// 2v of every E2M1 code c (index c): integers in [-12, 12] (§6.3).
 std::array<int8_t, 16> getE2M1TwiceValues();
+
+/// The scale code of a block that holds a NaN or an Inf (§2.2), whatever
+/// the scale format: NaN in E8M0, E5M2 and E4M3.
+inline constexpr uint8_t kNaNBlockScaleCode = 0xFF;
 
 /// The constants of NVFP4's two-level scaling (§2.6): g = amax / 2688
 /// (6 · 448, the largest E2M1 value times the largest E4M3 value), and

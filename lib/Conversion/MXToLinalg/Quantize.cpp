@@ -212,7 +212,7 @@ linalg::GenericOp QuantizeLowering::scaleCodes(linalg::GenericOp stats) {
             code = ln.encode(sk, f.rounding, s);
             div = ln.decode(sk, code);
           }
-          code = ln.select(bad, ln.i32(0xFF), code);
+          code = ln.select(bad, ln.i32(ref::kNaNBlockScaleCode), code);
           div = ln.select(bad, ln.f32(std::numeric_limits<float>::quiet_NaN()),
                           div);
           Value c8 = arith::TruncIOp::create(lb, lb.getI8Type(), code);

@@ -110,7 +110,7 @@ SmallVector<Value> nvgpu_kernels::buildIntegerMMALoop(
   Type i32 = kb.getI32Type();
   const int64_t kSize = mm.kSize, bs = mm.blockSize, nBlocks = mm.nBlocks;
   // The MMA takes 32 positions of k; blocks of 16 use half of it.
-  const int64_t kStep = bs % 32 == 0 ? 32 : 16;
+  const int64_t kStep = bs % kMmaK == 0 ? kMmaK : kMmaK / 2;
   const bool partialK = kSize % kStep != 0;
   Value tig = f.tig, colBValid = f.colBValid, colBByte = f.colBByte,
         colBNib = f.colBNib;

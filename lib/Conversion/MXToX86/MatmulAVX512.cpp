@@ -48,9 +48,6 @@
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/IR/ImplicitLocOpBuilder.h"
-#include "llvm/ADT/StringMap.h"
-#include "llvm/Support/FormatVariadic.h"
-#include "llvm/TargetParser/Host.h"
 
 namespace mlir::mx {
 #define GEN_PASS_DEF_CONVERTMXMATMULTOAVX512PASS
@@ -65,8 +62,11 @@ namespace {
 
 constexpr int64_t kLanes = 16;    // 32-bit lanes of a zmm register
 constexpr int64_t kHalfTile = 64; // columns decoded from one 32-byte load
-// The bias that makes 2v of a symmetric B an unsigned byte: max |2v|.
-constexpr int8_t kE2M1Bias = 12;
+/// The bias that makes 2v of a symmetric B an unsigned byte: max |2v|, the
+/// largest E2M1 value in units of 1/2 (the reference's unit scale).
+int8_t e2m1Bias() {
+  return (int8_t)ref::getElemInfo(ref::ElemKind::E2M1).unitMax;
+}
 
 /// Why `op` cannot take the AVX-512 path (empty if it can).
 std::string ineligibility(MatmulOp op) {
@@ -236,7 +236,7 @@ SmallVector<Value> MatmulLowering::corrections(ArrayRef<Value> xs) {
           NumericBuilder ln(lb);
           Value v = arith::MulIOp::create(
               lb, arith::ExtSIOp::create(lb, lb.getI32Type(), args[0]),
-              ln.i32(-kE2M1Bias));
+              ln.i32(-e2m1Bias()));
           linalg::YieldOp::create(
               lb, ValueRange{arith::AddIOp::create(lb, args[1], v)});
         });
@@ -621,7 +621,7 @@ void MatmulLowering::run() {
   const std::array<int8_t, 16> twice = ref::getE2M1TwiceValues();
   SmallVector<int8_t> biased, plus, minus;
   for (int8_t t : twice) {
-    biased.push_back(t + kE2M1Bias);
+    biased.push_back(t + e2m1Bias());
     plus.push_back(std::max<int8_t>(t, 0));
     minus.push_back(std::max<int8_t>(-t, 0));
   }

@@ -1,5 +1,4 @@
-//===- GPUKernelUtils.h - Shared pieces of the GPU matmul kernels -*- C++
-//-*-===//
+//===- GPUKernelUtils.h - Shared pieces of GPU matmul kernels ---*- C++ -*-===//
 //
 // SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 //

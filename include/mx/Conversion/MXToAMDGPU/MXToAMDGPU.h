@@ -9,42 +9,6 @@
 
 #include "mlir/Pass/Pass.h"
 
-namespace mlir {
-namespace amdgpu {
-class AMDGPUDialect;
-} // namespace amdgpu
-namespace arith {
-class ArithDialect;
-} // namespace arith
-namespace bufferization {
-class BufferizationDialect;
-} // namespace bufferization
-namespace gpu {
-class GPUDialect;
-} // namespace gpu
-namespace LLVM {
-class LLVMDialect;
-} // namespace LLVM
-namespace memref {
-class MemRefDialect;
-} // namespace memref
-namespace NVVM {
-class NVVMDialect;
-} // namespace NVVM
-namespace nvgpu {
-class NVGPUDialect;
-} // namespace nvgpu
-namespace scf {
-class SCFDialect;
-} // namespace scf
-namespace tensor {
-class TensorDialect;
-} // namespace tensor
-namespace vector {
-class VectorDialect;
-} // namespace vector
-} // namespace mlir
-
 namespace mlir::mx {
 
 #define GEN_PASS_DECL_CONVERTMXMATMULTOAMDGPUMFMAPASS

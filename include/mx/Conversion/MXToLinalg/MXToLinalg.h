@@ -9,24 +9,6 @@
 
 #include "mlir/Pass/Pass.h"
 
-namespace mlir {
-namespace arith {
-class ArithDialect;
-} // namespace arith
-namespace linalg {
-class LinalgDialect;
-} // namespace linalg
-namespace math {
-class MathDialect;
-} // namespace math
-namespace scf {
-class SCFDialect;
-} // namespace scf
-namespace tensor {
-class TensorDialect;
-} // namespace tensor
-} // namespace mlir
-
 namespace mlir::mx {
 
 #define GEN_PASS_DECL_CONVERTMXTOLINALGPASS

@@ -9,33 +9,6 @@
 
 #include "mlir/Pass/Pass.h"
 
-namespace mlir {
-namespace arith {
-class ArithDialect;
-} // namespace arith
-namespace bufferization {
-class BufferizationDialect;
-} // namespace bufferization
-namespace linalg {
-class LinalgDialect;
-} // namespace linalg
-namespace LLVM {
-class LLVMDialect;
-} // namespace LLVM
-namespace memref {
-class MemRefDialect;
-} // namespace memref
-namespace scf {
-class SCFDialect;
-} // namespace scf
-namespace tensor {
-class TensorDialect;
-} // namespace tensor
-namespace vector {
-class VectorDialect;
-} // namespace vector
-} // namespace mlir
-
 namespace mlir::mx {
 
 #define GEN_PASS_DECL_CONVERTMXMATMULTOAVX512PASS

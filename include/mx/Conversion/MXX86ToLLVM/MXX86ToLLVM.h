@@ -10,12 +10,6 @@
 #include "mlir/IR/PatternMatch.h"
 #include "mlir/Pass/Pass.h"
 
-namespace mlir {
-namespace LLVM {
-class LLVMDialect;
-} // namespace LLVM
-} // namespace mlir
-
 namespace mlir::mx {
 
 #define GEN_PASS_DECL_CONVERTMXX86TOLLVMPASS

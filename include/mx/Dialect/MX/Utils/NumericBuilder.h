@@ -6,8 +6,9 @@
 //
 // Scalar arith/math IR that computes exactly what mx::ref computes: element
 // encode (round_F of docs/Spec.md §1.7) and decode, scale codes and values,
-// the exact i128 block sums and their single rounding to f32. Every builder
-// works on scalars, so it can be used inside linalg.generic bodies and loops.
+// the exact i128 block sums and their single rounding to f32. The builders
+// work on scalars, so they can be used inside linalg.generic bodies and
+// loops; decodeScaleVector is the lane-wise form for the vector kernels.
 //
 //===----------------------------------------------------------------------===//
 

@@ -4,11 +4,11 @@
 //
 //===----------------------------------------------------------------------===//
 //
-// Helpers shared by the mx lowerings (convert-mx-to-linalg and
-// convert-mx-matmul-to-avx512): the storage parts of a `!mx.qtensor`
-// (docs/Spec.md §7) as mx.unpack yields them, reading element and scale codes
-// from those parts, and exact conversions between f32 and the other float
-// types of results and accumulators.
+// Helpers shared by every mx lowering (the generic linalg lowering, the
+// x86 and GPU kernels): the storage parts of a `!mx.qtensor` (docs/Spec.md
+// §7) as mx.unpack yields them, reading element and scale codes from those
+// parts, and exact conversions between f32 and the other float types of
+// results and accumulators.
 //
 //===----------------------------------------------------------------------===//
 
