@@ -6,17 +6,8 @@
 
 #include "Lowering.h"
 
-#include "mx/Dialect/MX/IR/MXOps.h"
-#include "mx/Dialect/MX/Utils/NumericBuilder.h"
-#include "mx/Dialect/MX/Utils/StorageAccess.h"
-
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
-#include "mlir/Dialect/Math/IR/Math.h"
-#include "mlir/Dialect/SCF/IR/SCF.h"
-#include "mlir/Dialect/Tensor/IR/Tensor.h"
-#include "mlir/IR/ImplicitLocOpBuilder.h"
-#include "mlir/IR/PatternMatch.h"
 
 using namespace mlir;
 using namespace mlir::mx;
