@@ -38,7 +38,8 @@ void mlir::mx::buildMXLowerToNVVMPipeline(OpPassManager &pm,
                   getNVBlockScaleMMA(options.chip) == NVBlockScaleMMA::Tcgen05;
     pm.addPass(mx::createConvertMXMatmulToGPUMMAPass(mma));
   }
-  buildBuffersToGPUKernelsPipeline(pm, options.blockSize);
+  buildBuffersToGPUKernelsPipeline(pm, options.blockSize,
+                                   options.memory == "device");
   pm.addPass(mx::createConvertMXNVVMToNVVMPass());
 
   gpu::GPUToNVVMPipelineOptions nvvm;
@@ -78,6 +79,10 @@ void mlir::mx::registerMXLowerToNVVMPipeline() {
                        "(the warp-level block-scaled MMA); sm_90a has no FP4 "
                        "tensor cores, got chip=" +
                        o.chip);
+        if (o.memory != "device" && o.memory != "host")
+          return error("mx-lower-to-nvvm: memory must be device or host, "
+                       "got '" +
+                       o.memory + "'");
         return checkGPUCommon("mx-lower-to-nvvm", o.format, o.blockSize, error);
       },
       buildMXLowerToNVVMPipeline);

@@ -52,7 +52,8 @@ void mlir::mx::detail::buildTensorToBuffersPipeline(
 /// `blockSize` and mapped to blocks and threads, host buffers mapped into
 /// the device, kernels outlined.
 void mlir::mx::detail::buildBuffersToGPUKernelsPipeline(OpPassManager &pm,
-                                                        int64_t blockSize) {
+                                                        int64_t blockSize,
+                                                        bool deviceMemory) {
   buildTensorToBuffersPipeline(pm, /*readOnlyExternalTensors=*/true,
                                /*deallocation=*/true);
   pm.addPass(createConvertLinalgToParallelLoopsPass());
@@ -61,7 +62,10 @@ void mlir::mx::detail::buildBuffersToGPUKernelsPipeline(OpPassManager &pm,
   pm.addNestedPass<func::FuncOp>(createGpuMapParallelLoopsPass());
   pm.addNestedPass<func::FuncOp>(createConvertParallelLoopToGpuPass());
   pm.addPass(createCanonicalizerPass());
-  pm.addPass(mx::createMXGPUHostBuffersPass());
+  if (deviceMemory)
+    pm.addPass(mx::createMXGPUDeviceBuffersPass());
+  else
+    pm.addPass(mx::createMXGPUHostBuffersPass());
   // Constants and index arithmetic are recomputed in the kernels rather
   // than passed as kernel parameters.
   pm.addNestedPass<func::FuncOp>(createGpuLaunchSinkIndexComputationsPass());

@@ -26,7 +26,8 @@ void buildTensorToBuffersPipeline(OpPassManager &pm,
 /// Shared by the GPU pipelines: buffers, parallel loops tiled by
 /// `blockSize` and mapped to blocks and threads, host buffers mapped into
 /// the device, kernels outlined.
-void buildBuffersToGPUKernelsPipeline(OpPassManager &pm, int64_t blockSize);
+void buildBuffersToGPUKernelsPipeline(OpPassManager &pm, int64_t blockSize,
+                                      bool deviceMemory = false);
 
 /// The end of every host lowering: memref, arith, index, func and cf to the
 /// LLVM dialect, then the leftover casts.

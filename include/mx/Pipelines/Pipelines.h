@@ -79,6 +79,16 @@ struct MXLowerToNVVMOptions : public PassPipelineOptions<MXLowerToNVVMOptions> {
                      "where the scales map onto it; within a tolerance, "
                      "not bit-exact) or simt (one thread per output element)"),
       llvm::cl::init("mma")};
+  PassOptions::Option<std::string> memory{
+      *this, "memory",
+      llvm::cl::desc("Where buffers live: device (entry functions take and "
+                     "return device buffers, constants are uploaded once, "
+                     "intermediates come from a stream-ordered pool, no host "
+                     "synchronization; mx-gpu-device-buffers) or host "
+                     "(page-locked host memory mapped into the device, "
+                     "synchronous launches; for driver-only smoke tests; "
+                     "mx-gpu-host-buffers)"),
+      llvm::cl::init("device")};
 };
 
 /// Builds `mx-lower-to-nvvm`: mx ops to linalg, bufferization, parallel loops

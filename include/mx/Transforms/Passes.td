@@ -35,6 +35,38 @@ def MXGPUHostBuffersPass : Pass<"mx-gpu-host-buffers", "::mlir::ModuleOp"> {
   let dependentDialects = ["::mlir::gpu::GPUDialect",
                            "::mlir::memref::MemRefDialect"];
 }
+def MXGPUDeviceBuffersPass
+    : Pass<"mx-gpu-device-buffers", "::mlir::ModuleOp"> {
+  let summary = "Place the buffers of a module's host code in device memory";
+  let description = [{
+    The data placement of `--mx-lower-to-nvvm` with `memory=device` (the
+    default): the host code keeps no data of its own, it only enqueues work
+    on the current stream of the mx GPU runtime (the caller's, see
+    `include/mx/Runtime/MXGPURuntime.h`). In every function outside a
+    `gpu.module`:
+
+    * `memref.alloc` becomes a buffer from the runtime's stream-ordered
+      device pool (`mxGpuAlloc`), `memref.dealloc` returns it to the pool in
+      stream order (`mxGpuFree`); nothing is allocated or freed by the
+      driver after the first calls;
+    * `memref.get_global` (a constant, e.g. a weight quantized at compile
+      time) becomes its device copy (`mxGpuDeviceConstant`), uploaded once
+      at the first use and reused by every later call;
+    * `memref.copy` becomes a device-to-device copy in stream order;
+    * a memref passed to a body-less host function (a runtime helper such
+      as `printMemrefI32`) is first copied into a host buffer, which waits
+      for the stream: the only host synchronization in device mode.
+
+    Memref arguments of the module's functions are device buffers: a caller
+    passes device pointers (e.g. the `data_ptr()` of CUDA tensors) in the
+    memref descriptors. Buffers must be dense with identity layout; anything
+    else is an error.
+  }];
+  let dependentDialects = ["::mlir::LLVM::LLVMDialect",
+                           "::mlir::arith::ArithDialect",
+                           "::mlir::func::FuncDialect",
+                           "::mlir::memref::MemRefDialect"];
+}
 def MXReadOnlyExternalTensorArgsPass
     : Pass<"mx-read-only-external-tensor-args", "::mlir::ModuleOp"> {
   let summary = "Mark the tensor arguments of external functions read-only "
