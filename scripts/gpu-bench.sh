@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-##===- scripts/gpu-bench.sh - GPU matmul kernels side by side -------------===//
+##===- scripts/gpu-bench.sh - mx GPU kernels next to cuBLAS ---------------===//
 ##
 ## SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 ##
@@ -7,143 +7,58 @@
 #
 # Usage:
 #   scripts/gpu-bench.sh build DIR      (CPU machine, after scripts/setup.sh)
-#   scripts/gpu-bench.sh run DIR OUT    (GPU machine: needs only the driver)
-#   scripts/gpu-bench.sh report DIR OUT (either machine)
+#   scripts/gpu-bench.sh run DIR OUT    (GPU machine: driver, PyTorch)
+#   scripts/gpu-bench.sh report OUT     (either machine)
 #
-# build writes, for every format and shape, one module (a linalg.matmul of
-# generated data, rewritten by --mx-quantize-matmul) compiled twice with
-# scripts/mx-gpu-aot.sh: with matmul-kernels=simt (one thread per output,
-# the baseline) and with matmul-kernels=mma (integer tensor cores). run
-# executes every pair under MX_GPU_TIMING=1 (the runtime times every kernel
-# with CUDA events), REPS times each, alternating the two variants. report
-# prints, per case, the GPU time of the matmul kernel (the longest kernel of
-# the run) of each variant, their ratio, and whether the two printed
-# results (per-row XOR of the output bit patterns) are identical, which
-# they must be: both paths are bit-exact.
-# Environment: MX_BENCH_CHIP (default sm_90a), REPS (default 3).
+# build writes the bundle DIR: one module with the decode cases of
+# scripts/gpu-bench.py (a pack function per weight, a decode function per
+# case), compiled by --mx-lower-to-nvvm (memory=device) into
+# libmxbench.so with the runtime; the expected result bits of every case
+# from the reference library (mx-gpu-bench-ref); the PyTorch example
+# (examples/torch). run loads the shared object from PyTorch (ctypes),
+# checks every case bit for bit, then times it next to cuBLAS bf16 and fp8
+# (results.jsonl, one row per case and implementation, and a table).
+# Environment: BUILD_DIR (default build), MX_NVVM_OPTIONS (default
+# chip=sm_90a), REPS (default 30).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+BUILD_DIR="${BUILD_DIR:-$ROOT/build}"
+LLVM=/usr/lib/llvm-22/bin
 cmd="${1:-}"; DIR="${2:-}"
 [[ -n "$cmd" && -n "$DIR" ]] || { sed -n '/^# Usage/,/^# Environment/p' "$0" >&2; exit 2; }
-CASES=(
-  "mxfp4 1 4096 4096"
-  "mxfp4 512 4096 4096"
-  "nvfp4 512 4096 4096"
-  "amxfp4 512 4096 4096"
-)
-
-gen() { # format M N K file
-  python3 - "$@" <<'EOF'
-import sys
-fmt, m, n, k, path = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), sys.argv[5]
-def fill(name, rows, cols, a, b):
-    # Deterministic data in [-5, 5): ((i*a + j*b + 17) mod 2003 - 1001) / 200.
-    return f"""  %{name}0 = tensor.empty() : tensor<{rows}x{cols}xf32>
-  %{name} = linalg.generic {{indexing_maps = [affine_map<(i, j) -> (i, j)>], iterator_types = ["parallel", "parallel"]}} outs(%{name}0 : tensor<{rows}x{cols}xf32>) {{
-  ^bb0(%o: f32):
-    %i = linalg.index 0 : index
-    %j = linalg.index 1 : index
-    %ca = arith.constant {a} : index
-    %cb = arith.constant {b} : index
-    %c17 = arith.constant 17 : index
-    %cm = arith.constant 2003 : index
-    %ia = arith.muli %i, %ca : index
-    %jb = arith.muli %j, %cb : index
-    %s0 = arith.addi %ia, %jb : index
-    %s1 = arith.addi %s0, %c17 : index
-    %h = arith.remui %s1, %cm : index
-    %hi = arith.index_cast %h : index to i32
-    %hf = arith.sitofp %hi : i32 to f32
-    %off = arith.constant 1001.0 : f32
-    %sc = arith.constant 0.005 : f32
-    %d = arith.subf %hf, %off : f32
-    %v = arith.mulf %d, %sc : f32
-    linalg.yield %v : f32
-  }} -> tensor<{rows}x{cols}xf32>
-"""
-src = f"""func.func private @printMemrefI32(tensor<*xi32>)
-func.func @main() -> i32 {{
-{fill("a", m, k, 7919, 104729)}{fill("b", k, n, 6007, 15401)}  %zero = arith.constant 0.0 : f32
-  %c0 = tensor.empty() : tensor<{m}x{n}xf32>
-  %c = linalg.fill ins(%zero : f32) outs(%c0 : tensor<{m}x{n}xf32>) -> tensor<{m}x{n}xf32>
-  %r = linalg.matmul ins(%a, %b : tensor<{m}x{k}xf32>, tensor<{k}x{n}xf32>) outs(%c : tensor<{m}x{n}xf32>) -> tensor<{m}x{n}xf32>
-  %bits = arith.bitcast %r : tensor<{m}x{n}xf32> to tensor<{m}x{n}xi32>
-  %z = arith.constant 0 : i32
-  %x0 = tensor.empty() : tensor<{m}xi32>
-  %x1 = linalg.fill ins(%z : i32) outs(%x0 : tensor<{m}xi32>) -> tensor<{m}xi32>
-  %x = linalg.generic {{indexing_maps = [affine_map<(i, j) -> (i, j)>, affine_map<(i, j) -> (i)>], iterator_types = ["parallel", "reduction"]}} ins(%bits : tensor<{m}x{n}xi32>) outs(%x1 : tensor<{m}xi32>) {{
-  ^bb0(%v: i32, %acc: i32):
-    %y = arith.xori %acc, %v : i32
-    linalg.yield %y : i32
-  }} -> tensor<{m}xi32>
-  %u = tensor.cast %x : tensor<{m}xi32> to tensor<*xi32>
-  call @printMemrefI32(%u) : (tensor<*xi32>) -> ()
-  %ret = arith.constant 0 : i32
-  return %ret : i32
-}}
-"""
-open(path, "w").write(src)
-EOF
-}
-
 case "$cmd" in
 build)
-  mkdir -p "$DIR/bin" "$DIR/src"
-  for c in "${CASES[@]}"; do
-    read -r fmt m n k <<<"$c"
-    name="${fmt}_${m}x${n}x${k}"
-    gen "$fmt" "$m" "$n" "$k" "$DIR/src/$name.mlir"
-    for v in simt mma; do
-      echo "== build $name $v"
-      MX_NVVM_OPTIONS="chip=${MX_BENCH_CHIP:-sm_90a} matmul-kernels=$v" \
-        bash "$ROOT/scripts/mx-gpu-aot.sh" "$DIR/src/$name.mlir" \
-        "$DIR/bin/${name}_$v" \
-        "--mx-quantize-matmul=lhs-format=$fmt rhs-format=$fmt"
-    done
-  done
+  mkdir -p "$DIR/expected" "$DIR/torch"
+  python3 "$ROOT/scripts/gpu-bench.py" gen "$DIR"
+  cp "$ROOT/scripts/gpu-bench.py" "$DIR/"
+  cp "$ROOT"/examples/torch/*.py "$DIR/torch/"
+  start=$(date +%s%N)
+  "$BUILD_DIR/bin/mx-opt" "$DIR/bench.mlir" --llvm-request-c-wrappers \
+    --mx-lower-to-nvvm="${MX_NVVM_OPTIONS:-chip=sm_90a}" -o "$DIR/bench.llvm.mlir"
+  echo "compile: $(( ($(date +%s%N) - start) / 1000000 )) ms"
+  "$LLVM/mlir-translate" --mlir-to-llvmir "$DIR/bench.llvm.mlir" -o "$DIR/bench.ll"
+  "$LLVM/llc" -O2 -filetype=obj -relocation-model=pic "$DIR/bench.ll" -o "$DIR/bench.o"
+  "${CXX:-c++}" -shared "$DIR/bench.o" "$BUILD_DIR/lib/libmx_gpu_runtime.a" \
+    -ldl -static-libstdc++ -static-libgcc -o "$DIR/libmxbench.so"
+  rm -f "$DIR/bench.o" "$DIR/bench.ll"
+  python3 - "$DIR" "$BUILD_DIR/bin/mx-gpu-bench-ref" <<'PY'
+import json, subprocess, sys
+d, tool = sys.argv[1], sys.argv[2]
+meta = json.load(open(d + "/cases.json"))
+for c in meta["cases"]:
+    subprocess.check_call([tool, c["lhs_format"], c["rhs_format"], str(c["m"]),
+                           str(c["k"]), str(c["n"]), str(meta["seed"]),
+                           "%s/expected/%s.bin" % (d, c["fn"])])
+PY
+  du -sh "$DIR"
   ;;
 run)
   OUT="${3:?output folder}"
-  mkdir -p "$OUT"
-  for c in "${CASES[@]}"; do
-    read -r fmt m n k <<<"$c"
-    name="${fmt}_${m}x${n}x${k}"
-    for ((r = 0; r < ${REPS:-3}; ++r)); do
-      for v in simt mma; do
-        MX_GPU_TIMING=1 "$DIR/bin/${name}_$v" > "$OUT/${name}_$v.$r.out" \
-          2> "$OUT/${name}_$v.$r.err"
-        echo "$name $v rep $r rc=$?"
-      done
-    done
-  done
+  python3 "$DIR/gpu-bench.py" run "$DIR" "$OUT"
+  python3 "$DIR/gpu-bench.py" report "$OUT" | tee "$OUT/report.txt"
   ;;
 report)
-  OUT="${3:?output folder}"
-  printf "%-24s %14s %14s %8s  %s\n" case "simt ms" "mma ms" ratio "results"
-  for c in "${CASES[@]}"; do
-    read -r fmt m n k <<<"$c"
-    name="${fmt}_${m}x${n}x${k}"
-    # The matmul kernel: for simt the longest kernel of the run; for mma the
-    # one launched with the tensor-core kernel's shape (grid ceil(N/32) x
-    # ceil(M/16), 128 threads). The best (smallest) time over the reps.
-    grid="$(( (n + 31) / 32 ))x$(( (m + 15) / 16 ))x1"
-    best() {
-      for f in "$OUT/${name}_$1".*.err; do
-        awk -v want="$2" '/mx-gpu-timing/ {
-            t = $(NF - 1)
-            if (want == "") { if (t > best) best = t }
-            else if ($5 == want && $7 == "128x1x1") best = t
-          } END { print best + 0 }' "$f"
-      done | sort -g | head -1
-    }
-    s="$(best simt "")"; t="$(best mma "$grid")"
-    same=identical
-    for f in "$OUT/${name}_mma".*.out "$OUT/${name}_simt".*.out; do
-      cmp -s <(sed 1d "$f") <(sed 1d "$OUT/${name}_simt.0.out") || same=DIFFERENT
-    done
-    printf "%-24s %14.3f %14.3f %7.1fx  %s\n" "$name" "$s" "$t" \
-      "$(awk -v a="$s" -v b="$t" 'BEGIN { print (b > 0 ? a / b : 0) }')" "$same"
-  done
+  python3 "$ROOT/scripts/gpu-bench.py" report "$DIR"
   ;;
 *) echo "unknown command $cmd" >&2; exit 2 ;;
 esac

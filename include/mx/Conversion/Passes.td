@@ -133,6 +133,18 @@ def ConvertMXMatmulToGPUMMAPass : Pass<"convert-mx-matmul-to-gpu-mma"> {
     Runs on tensors, before bufferization: the operands are read through
     `bufferization.to_buffer` and the result is a new buffer. One warp
     computes a 16 x 8 output tile, `warps` warps a thread block.
+
+    **Decode (M <= 16).** With `decode=true` (the default) an eligible
+    matmul with a static M of at most 16, a static N and a block size of
+    16 or 32 takes the decode kernels instead (DecodeGEMV.cpp, docs/GPU.md):
+    an activation kernel writes A as MMA registers once, and a GEMV kernel
+    streams the weight in the NVIDIA GEMV layout with 16-byte loads, one
+    thread block of `decode-warps` warps per 8 columns splitting K, the
+    exact f32 fold in ascending block order through shared memory. The
+    weight comes from `mx_nvvm.gemv_weight` (a weight kept in that layout
+    by the caller), from a constant (repacked at compile time), or else
+    from a run-time `mx_nvvm.to_gemv_layout` in every call (`report=true`
+    says so). Remaining `mx_nvvm.to_gemv_layout` ops become gather kernels.
   }];
   let options = [
     Option<"report", "report", "bool", /*default=*/"false",
@@ -151,7 +163,13 @@ def ConvertMXMatmulToGPUMMAPass : Pass<"convert-mx-matmul-to-gpu-mma"> {
            "With block-scale=true: the sm_100a kernels instead, a 128 x 128 "
            "tile per thread block of four warps with the accumulator and "
            "the scale factors in tensor memory (mx_nvvm.tcgen05_matmul, "
-           "tcgen05.mma.block_scale); same eligibility and tolerance">
+           "tcgen05.mma.block_scale); same eligibility and tolerance">,
+    Option<"decode", "decode", "bool", /*default=*/"true",
+           "Lower matmuls with M <= 16 (decode) to the GEMV kernels that "
+           "stream the weight in the NVIDIA GEMV layout (exact)">,
+    Option<"decodeWarps", "decode-warps", "int64_t", /*default=*/"8",
+           "Warps per thread block of the GEMV kernel (they split K; one "
+           "block per 8 output columns), in [1, 32]">
   ];
   let statistics = [
     Statistic<"numRewritten", "rewritten", "mx.matmul ops lowered to tensor-core kernels">,
@@ -163,6 +181,7 @@ def ConvertMXMatmulToGPUMMAPass : Pass<"convert-mx-matmul-to-gpu-mma"> {
     "::mlir::gpu::GPUDialect",
     "::mlir::memref::MemRefDialect",
     "::mlir::mx::nvvm::MXNVVMDialect",
+    "::mlir::NVVM::NVVMDialect",
     "::mlir::nvgpu::NVGPUDialect",
     "::mlir::scf::SCFDialect",
     "::mlir::tensor::TensorDialect",

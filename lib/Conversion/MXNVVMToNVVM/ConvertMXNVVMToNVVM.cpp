@@ -73,6 +73,16 @@ struct MmaBlockScaleLowering
   }
 };
 
+/// mx_nvvm.barrier -> gpu.barrier.
+struct BarrierLowering : OpRewritePattern<mlir::mx::nvvm::BarrierOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(mlir::mx::nvvm::BarrierOp op,
+                                PatternRewriter &rewriter) const override {
+    rewriter.replaceOpWithNewOp<gpu::BarrierOp>(op);
+    return success();
+  }
+};
+
 struct ConvertMXNVVMToNVVMPass
     : mlir::mx::impl::ConvertMXNVVMToNVVMPassBase<ConvertMXNVVMToNVVMPass> {
   using Base::Base;
@@ -86,6 +96,22 @@ struct ConvertMXNVVMToNVVMPass
     for (mlir::mx::nvvm::Tcgen05MatmulOp op : tiles)
       if (failed(expandTcgen05Matmul(rewriter, op)))
         return signalPassFailure();
+    // Shared-memory buffers become workgroup attributions of their kernel.
+    SmallVector<mlir::mx::nvvm::WorkgroupBufferOp> buffers;
+    getOperation()->walk(
+        [&](mlir::mx::nvvm::WorkgroupBufferOp op) { buffers.push_back(op); });
+    for (mlir::mx::nvvm::WorkgroupBufferOp op : buffers) {
+      auto func = op->getParentOfType<gpu::GPUFuncOp>();
+      if (!func) {
+        op.emitOpError("must be inside an outlined gpu.func (run "
+                       "gpu-kernel-outlining first)");
+        return signalPassFailure();
+      }
+      BlockArgument arg =
+          func.addWorkgroupAttribution(op.getBuffer().getType(), op.getLoc());
+      op.getBuffer().replaceAllUsesWith(arg);
+      op.erase();
+    }
     RewritePatternSet patterns(&getContext());
     populateMXNVVMToNVVMPatterns(patterns);
     walkAndApplyPatterns(getOperation(), std::move(patterns));
@@ -95,5 +121,5 @@ struct ConvertMXNVVMToNVVMPass
 } // namespace
 
 void mlir::mx::populateMXNVVMToNVVMPatterns(RewritePatternSet &patterns) {
-  patterns.add<MmaBlockScaleLowering>(patterns.getContext());
+  patterns.add<MmaBlockScaleLowering, BarrierLowering>(patterns.getContext());
 }

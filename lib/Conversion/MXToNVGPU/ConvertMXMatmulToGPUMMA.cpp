@@ -108,9 +108,16 @@ struct ConvertMXMatmulToGPUMMAPass
       return signalPassFailure();
     }
     if (failed(checkCountOption(getOperation(), getArgument(), "warps", warps,
-                                32)))
+                                32)) ||
+        failed(checkCountOption(getOperation(), getArgument(), "decode-warps",
+                                decodeWarps, 32)))
       return signalPassFailure();
     auto lower = [&](RewriterBase &rewriter, MatmulOp op) {
+      if (decode && !blockScale) {
+        std::string whyNot = getDecodeGEMVIneligibility(op);
+        if (whyNot.empty())
+          return lowerToDecodeGEMV(rewriter, op, decodeWarps, report);
+      }
       int64_t scaleVec = 0;
       if (blockScale) {
         std::string whyNot = getBlockScaleMMAIneligibility(op, scaleVec);
@@ -129,6 +136,25 @@ struct ConvertMXMatmulToGPUMMAPass
     };
     lowerEligibleMatmuls(getOperation(), report, numRewritten, numSkipped,
                          ineligibility, lower);
+    // Weights packed at run time: gather kernels (constants fold).
+    SmallVector<Operation *> packs;
+    getOperation()->walk([&](mlir::mx::nvvm::ToGEMVLayoutOp op) {
+      packs.push_back(op);
+    });
+    IRRewriter rewriter(&getContext());
+    for (Operation *op : packs)
+      if (failed(lowerToGEMVLayout(rewriter, op)))
+        return signalPassFailure();
+    // A weight in the GEMV layout is read only by the decode kernels.
+    WalkResult bad = getOperation()->walk([&](mlir::mx::nvvm::GEMVWeightOp op) {
+      if (op->use_empty())
+        return WalkResult::advance();
+      op.emitOpError("is only supported as the weight of an mx.matmul that "
+                     "takes the decode kernels (M <= 16, decode=true)");
+      return WalkResult::interrupt();
+    });
+    if (bad.wasInterrupted())
+      return signalPassFailure();
   }
 };
 

@@ -52,9 +52,7 @@ using namespace mlir::mx;
 using namespace mlir::mx::kernel;
 using namespace mlir::mx::nvgpu_kernels;
 
-/// 2v (i32) of the E2M1 `code` (i32), or its + and - parts for an
-/// asymmetric operand.
-static SmallVector<Value> twiceParts(ImplicitLocOpBuilder &kb, Value code,
+SmallVector<Value> nvgpu_kernels::twiceParts(ImplicitLocOpBuilder &kb, Value code,
                                      bool asym) {
   NumericBuilder nb(kb);
   // |2v| by magnitude code m (0..7): byte m of a 64-bit constant.

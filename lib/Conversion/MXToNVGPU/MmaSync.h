@@ -33,6 +33,24 @@ struct MmaSyncFragment {
   SmallVector<Value> colsC, colsCValid;
 };
 
+/// 2v (i32) of the E2M1 `code` (i32), or its + and - parts for an
+/// asymmetric operand.
+SmallVector<Value> twiceParts(ImplicitLocOpBuilder &kb, Value code, bool asym);
+
+/// Why `op` cannot take the decode (GEMV) kernel, M <= 16 (empty if it can).
+std::string getDecodeGEMVIneligibility(MatmulOp op);
+
+/// Replaces `op` (eligible for the decode kernel) by the activation
+/// fragment kernel and the GEMV kernel of `warps` warps per n-tile
+/// (DecodeGEMV.cpp); the weight in the GEMV layout comes from an
+/// mx_nvvm.gemv_weight, a compile-time repack of a constant, or a run-time
+/// mx_nvvm.to_gemv_layout (with a remark under `report`).
+void lowerToDecodeGEMV(RewriterBase &rewriter, MatmulOp op, int64_t warps,
+                       bool report);
+
+/// Lowers a run-time mx_nvvm.to_gemv_layout into gather kernels.
+LogicalResult lowerToGEMVLayout(RewriterBase &rewriter, Operation *op);
+
 /// The lane's fragment positions in the tile of `warps`-warp blocks.
 MmaSyncFragment buildMmaSyncFragment(ImplicitLocOpBuilder &kb,
                                      gpu::LaunchOp launch,

@@ -40,6 +40,29 @@ int64_t elementBytes(Type t) {
   return 0;
 }
 
+/// Whether `t` is dense row-major (identity layout or static strides that
+/// match it, at any offset).
+bool isDense(MemRefType t) {
+  if (t.getLayout().isIdentity())
+    return true;
+  SmallVector<int64_t> strides;
+  int64_t offset;
+  if (failed(t.getStridesAndOffset(strides, offset)))
+    return false;
+  int64_t expect = 1;
+  for (int64_t i = t.getRank() - 1; i >= 0; --i) {
+    if (strides[i] != expect)
+      return false;
+    if (t.isDynamicDim(i)) {
+      if (i > 0)
+        return false;
+      continue;
+    }
+    expect *= t.getDimSize(i);
+  }
+  return true;
+}
+
 class HostCode {
 public:
   HostCode(ModuleOp module) : module(module) {}
@@ -71,9 +94,17 @@ public:
     return arith::IndexCastOp::create(b, b.getI64Type(), index);
   }
 
-  /// The aligned pointer of `m` as i64.
+  /// The address of the first element of `m` as i64.
   static Value pointerOf(ImplicitLocOpBuilder &b, Value m) {
-    return i64(b, memref::ExtractAlignedPointerAsIndexOp::create(b, m));
+    Value p = i64(b, memref::ExtractAlignedPointerAsIndexOp::create(b, m));
+    auto t = cast<MemRefType>(m.getType());
+    if (t.getLayout().isIdentity())
+      return p;
+    Value offset = memref::ExtractStridedMetadataOp::create(b, m).getOffset();
+    Value bytes = arith::MulIOp::create(
+        b, offset,
+        arith::ConstantIndexOp::create(b, elementBytes(t.getElementType())));
+    return arith::AddIOp::create(b, p, i64(b, bytes));
   }
 
   /// Number of elements of `t` (index), the dynamic sizes from `dynSizes`.
@@ -142,8 +173,8 @@ public:
 private:
   LogicalResult checkBuffer(Operation *op, Type type) {
     auto t = dyn_cast<MemRefType>(type);
-    if (!t || !t.getLayout().isIdentity() || !elementBytes(t.getElementType()))
-      return op->emitOpError("mx-gpu-device-buffers: only identity-layout "
+    if (!t || !isDense(t) || !elementBytes(t.getElementType()))
+      return op->emitOpError("mx-gpu-device-buffers: only dense row-major "
                              "memrefs of integer, float or index elements can "
                              "live in device memory, got ")
              << type;
@@ -239,12 +270,18 @@ private:
                                b, n,
                                arith::ConstantIndexOp::create(
                                    b, elementBytes(t.getElementType()))));
-      Value host = memref::AllocOp::create(b, t, dyn);
+      auto hostT = MemRefType::get(t.getShape(), t.getElementType());
+      Value host = memref::AllocOp::create(b, hostT, dyn);
       call(b, "mxGpuCopyToHost",
            {pointerOf(b, host), pointerOf(b, ranked), bytes}, false);
-      arg.set(v.getType() == t ? host
-                               : Value(memref::CastOp::create(b, v.getType(),
-                                                              host)));
+      if (v.getType() != hostT &&
+          !memref::CastOp::areCastCompatible(hostT, v.getType()))
+        return op->emitOpError("mx-gpu-device-buffers: cannot pass a host "
+                               "copy of ")
+               << t << " as " << v.getType();
+      arg.set(v.getType() == hostT
+                  ? host
+                  : Value(memref::CastOp::create(b, v.getType(), host)));
       hostBuffers.push_back(host);
     }
     b.setInsertionPointAfter(c);

@@ -6,6 +6,8 @@
 
 #include "mx/Dialect/MXNVVM/IR/MXNVVMDialect.h"
 
+#include "mx/Dialect/MXNVVM/Utils/GEMVLayout.h"
+
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/OpImplementation.h"
 
@@ -100,3 +102,47 @@ LogicalResult Tcgen05MatmulOp::verify() {
 
 #define GET_OP_CLASSES
 #include "mx/Dialect/MXNVVM/IR/MXNVVM.cpp.inc"
+
+/// Checks that `t` can be stored in the GEMV layout and that the byte
+/// arrays have its sizes.
+static LogicalResult verifyGEMVLayout(Operation *op, QTensorType t,
+                                      RankedTensorType codes,
+                                      RankedTensorType scales) {
+  ::mx::ref::Format f = t.getFormat().getReferenceFormat();
+  if (t.getRank() != 2 || t.getAxis() != 0)
+    return op->emitOpError("the weight must be rank 2 and blocked along axis "
+                           "0 (K), got ")
+           << t;
+  if (f.elem != ::mx::ref::ElemKind::E2M1 ||
+      !GEMVLayout::supportsBlockSize(f.blockSize))
+    return op->emitOpError("the GEMV layout holds E2M1 (FP4) weights with "
+                           "block size 16 or 32, got ")
+           << t.getFormat();
+  if (ShapedType::isDynamic(t.getShape()[0]) ||
+      ShapedType::isDynamic(t.getShape()[1]))
+    return op->emitOpError("the weight shape must be static, got ") << t;
+  GEMVLayout l(t.getShape()[0], t.getShape()[1], f.blockSize,
+               f.asymmetric ? 2 : 1);
+  if (codes.getDimSize(0) != l.codeBytes())
+    return op->emitOpError("codes must have ")
+           << l.codeBytes() << " bytes for " << t << ", got " << codes;
+  if (scales.getDimSize(0) != l.scaleBytes())
+    return op->emitOpError("scales must have ")
+           << l.scaleBytes() << " bytes for " << t << ", got " << scales;
+  return success();
+}
+
+LogicalResult GEMVWeightOp::verify() {
+  QTensorType t = getResult().getType();
+  if (t.hasTensorScale() != static_cast<bool>(getTensorScale()))
+    return emitOpError(t.hasTensorScale()
+                           ? "the format needs its tensor scale"
+                           : "the format has no tensor scale");
+  return verifyGEMVLayout(*this, t, getCodes().getType(),
+                          getScales().getType());
+}
+
+LogicalResult ToGEMVLayoutOp::verify() {
+  return verifyGEMVLayout(*this, getWeight().getType(), getCodes().getType(),
+                          getScales().getType());
+}

@@ -8,6 +8,7 @@
 #define MX_DIALECT_MXNVVM_IR_MXNVVM_TD
 
 include "mx/Dialect/MX/IR/MXAttrs.td"
+include "mx/Dialect/MX/IR/MXTypes.td"
 include "mlir/Interfaces/SideEffectInterfaces.td"
 
 def MXNVVM_Dialect : Dialect {
@@ -133,6 +134,102 @@ def MXNVVM_Tcgen05MatmulOp : MXNVVM_Op<"tcgen05_matmul",
     `acc` `(` $acc `)` `out` `(` $out `)` attr-dict `:` type(operands)
   }];
   let hasVerifier = 1;
+}
+
+
+def MXNVVM_GEMVWeightOp : MXNVVM_Op<"gemv_weight", [Pure]> {
+  let summary = "An FP4 weight stored in the NVIDIA GEMV layout";
+  let description = [{
+    The quantized weight B[K, N] (E2M1 elements, blocked along K with a
+    block size of 16 or 32) whose codes and scales are stored in the layout
+    that the decode kernels of `convert-mx-matmul-to-gpu-mma` read with
+    128-bit loads (docs/QuantizedTensorABI.md, "NVIDIA GEMV layout";
+    `include/mx/Dialect/MXNVVM/Utils/GEMVLayout.h`). `codes` and `scales`
+    are raw bytes; an asymmetric format has its negative scales after the
+    positive ones in `scales`; NVFP4 carries its tensor scale.
+
+    This is how a weight that arrives at run time stays in the kernel's
+    layout across calls: a loader packs it once with
+    `mx_nvvm.to_gemv_layout`, keeps the two byte arrays on the device, and
+    every decode call wraps them again with this op. A matmul with M <= 16
+    reads them directly; any other use is an error.
+
+    ```mlir
+    %w = mx_nvvm.gemv_weight %codes, %scales
+           : tensor<1048576xi8>, tensor<65536xi8>
+           -> !mx.qtensor<512x4096, #mx.format<mxfp4>, axis = 0>
+    ```
+  }];
+  let arguments = (ins 1DTensorOf<[I8]>:$codes, 1DTensorOf<[I8]>:$scales,
+                       Optional<F32>:$tensor_scale);
+  let results = (outs MX_QTensorType:$result);
+  let assemblyFormat = [{
+    $codes `,` $scales (`tensor_scale` `(` $tensor_scale^ `)`)? attr-dict `:`
+    type($codes) `,` type($scales) `->` qualified(type($result))
+  }];
+  let hasVerifier = 1;
+}
+
+def MXNVVM_ToGEMVLayoutOp : MXNVVM_Op<"to_gemv_layout", [Pure]> {
+  let summary = "Store an FP4 weight in the NVIDIA GEMV layout";
+  let description = [{
+    The codes and scales of the weight B[K, N] (E2M1, blocked along K, block
+    size 16 or 32) in the layout that `mx_nvvm.gemv_weight` takes. A
+    constant weight is repacked at compile time by
+    `convert-mx-matmul-to-gpu-mma`; otherwise the op becomes a gather
+    kernel, to be run once by a loader, not per call.
+
+    ```mlir
+    %codes, %scales = mx_nvvm.to_gemv_layout %w
+        : !mx.qtensor<512x4096, #mx.format<mxfp4>, axis = 0>
+        -> tensor<1048576xi8>, tensor<65536xi8>
+    ```
+  }];
+  let arguments = (ins MX_QTensorType:$weight);
+  let results = (outs 1DTensorOf<[I8]>:$codes, 1DTensorOf<[I8]>:$scales);
+  let assemblyFormat = [{
+    $weight attr-dict `:` qualified(type($weight)) `->` type($codes) `,`
+    type($scales)
+  }];
+  let hasVerifier = 1;
+}
+
+
+def MXNVVM_BarrierOp : MXNVVM_Op<"barrier", [
+    MemoryEffects<[MemRead, MemWrite]>]> {
+  let summary = "Thread-block barrier with declared memory effects";
+  let description = [{
+    `gpu.barrier` for kernels built on tensors, before bufferization: it
+    declares that it reads and writes memory (it orders the block's
+    shared-memory accesses), which the buffer deallocation passes require of
+    every op in a `gpu.launch` body. `convert-mx-nvvm-to-nvvm` turns it into
+    `gpu.barrier`.
+
+    ```mlir
+    mx_nvvm.barrier
+    ```
+  }];
+  let assemblyFormat = "attr-dict";
+}
+
+
+def MXNVVM_WorkgroupBufferOp : MXNVVM_Op<"workgroup_buffer", [
+    MemoryEffects<[MemAlloc<AutomaticAllocationScopeResource>]>]> {
+  let summary = "A shared-memory buffer of the enclosing kernel";
+  let description = [{
+    A workgroup (shared-memory) buffer for kernels built on tensors, before
+    bufferization and deallocation: an automatic allocation, which the
+    deallocation passes leave alone (a workgroup attribution of the
+    `gpu.launch` would become a block argument they cannot handle).
+    `convert-mx-nvvm-to-nvvm`, after kernel outlining, turns it into a
+    workgroup attribution of the enclosing `gpu.func`.
+
+    ```mlir
+    %terms = mx_nvvm.workgroup_buffer : memref<256xf32, #gpu.address_space<workgroup>>
+    ```
+  }];
+  let results = (outs AnyStaticShapeMemRef:$buffer);
+  let assemblyFormat = "attr-dict `:` type($buffer)";
 }
 
 #endif // MX_DIALECT_MXNVVM_IR_MXNVVM_TD
