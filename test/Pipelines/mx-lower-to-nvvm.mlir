@@ -5,12 +5,20 @@
 // RUN: mx-opt %s --mx-lower-to-nvvm="matmul-kernels=simt" | FileCheck %s --check-prefix=SIMT
 // RUN: mx-opt %s --mx-lower-to-nvvm="chip=sm_120a matmul-kernels=block-scale" | FileCheck %s --check-prefix=NATIVE
 // RUN: mx-opt %s --mx-lower-to-nvvm="chip=sm_100a matmul-kernels=block-scale" | FileCheck %s --check-prefix=TCGEN05
+// RUN: mx-opt %s --mx-lower-to-nvvm="memory=host" | FileCheck %s --check-prefix=HOST
+// RUN: not mx-opt %s --mx-lower-to-nvvm="memory=shared" 2>&1 | FileCheck %s --check-prefix=MEMORY
 
 // Quantization and the MAC become GPU kernels with embedded PTX for the
 // chip (the PTX version each chip needs by default) and LLVM host code that
-// maps the host buffers into the device and launches them.
+// keeps its buffers on the device (memory=device, the default: pool
+// allocations, constants uploaded once) or, with memory=host, maps host
+// buffers into the device.
+// MEMORY: mx-lower-to-nvvm: memory must be device or host, got 'shared'
+// HOST-LABEL: llvm.func @quantized
+// HOST: llvm.call @mgpuMemHostRegisterMemRef
+// HOST-NOT: mxGpuAlloc
 // CHECK-LABEL: llvm.func @quantized
-// CHECK: llvm.call @mgpuMemHostRegisterMemRef
+// CHECK: llvm.call @mxGpuAlloc
 // CHECK: gpu.launch_func
 // CHECK-NOT: mx{{[._]}}
 // CHECK-NOT: linalg.

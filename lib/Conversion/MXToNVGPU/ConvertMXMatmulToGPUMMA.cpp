@@ -146,13 +146,20 @@ struct ConvertMXMatmulToGPUMMAPass
       if (failed(lowerToGEMVLayout(rewriter, op)))
         return signalPassFailure();
     // A weight in the GEMV layout is read only by the decode kernels.
-    WalkResult bad = getOperation()->walk([&](mlir::mx::nvvm::GEMVWeightOp op) {
-      if (op->use_empty())
-        return WalkResult::advance();
-      op.emitOpError("is only supported as the weight of an mx.matmul that "
-                     "takes the decode kernels (M <= 16, decode=true)");
-      return WalkResult::interrupt();
-    });
+    SmallVector<Operation *> dead;
+    WalkResult bad =
+        getOperation()->walk([&](mlir::mx::nvvm::GEMVWeightOp op) {
+          if (op->use_empty()) {
+            dead.push_back(op);
+            return WalkResult::advance();
+          }
+          op.emitOpError("is only supported as the weight of an mx.matmul "
+                         "that takes the decode kernels (M <= 16, "
+                         "decode=true)");
+          return WalkResult::interrupt();
+        });
+    for (Operation *op : dead)
+      op->erase();
     if (bad.wasInterrupted())
       return signalPassFailure();
   }

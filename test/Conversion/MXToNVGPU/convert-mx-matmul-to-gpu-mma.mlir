@@ -1,4 +1,4 @@
-// RUN: mx-opt %s --convert-mx-matmul-to-gpu-mma | FileCheck %s
+// RUN: mx-opt %s --convert-mx-matmul-to-gpu-mma="decode=false" | FileCheck %s
 // RUN: mx-opt %s --convert-mx-matmul-to-gpu-mma="block-scale=true warps=2" | FileCheck %s --check-prefix=NATIVE
 // RUN: mx-opt %s --convert-mx-matmul-to-gpu-mma="report=true block-scale=true" -o /dev/null 2>&1 | FileCheck %s --check-prefix=REPORT
 // RUN: not mx-opt %s --convert-mx-matmul-to-gpu-mma="warps=0" 2>&1 | FileCheck %s --check-prefix=WARPS
@@ -115,3 +115,4 @@ func.func @skipped(%a: !mx.qtensor<4x64, #mx.format<mxfp4>, axis = 1>, %b: !mx.q
 }
 
 // WARPS: error: convert-mx-matmul-to-gpu-mma: warps must be in [1, 32], got 0
+

@@ -141,3 +141,51 @@ func.func @f(%a: memref<?x32xi8>, %s: memref<?x2xf8E8M0FNU>, %b: memref<64x64xi8
   mx_nvvm.tcgen05_matmul lhs(%a, %s) rhs(%b, %t) acc(%c) out(%o) {k = 64 : i64, lhs_format = #mx.format<mxfp4>, rhs_format = #mx.format<mxfp4>} : memref<?x32xi8>, memref<?x2xf8E8M0FNU>, memref<64x64xi8>, memref<2x128xf8E8M0FNU>, memref<?x128xf32>, memref<?x128xbf16>
   return
 }
+
+// -----
+
+func.func @f(%c: tensor<8192xi8>, %s: tensor<256xi8>) {
+  // expected-error @+1 {{'mx_nvvm.gemv_weight' op scales must have 512 bytes for '!mx.qtensor<256x64, #mx.format<mxfp4>, axis = 0>', got 'tensor<256xi8>'}}
+  %w = mx_nvvm.gemv_weight %c, %s : tensor<8192xi8>, tensor<256xi8> -> !mx.qtensor<256x64, #mx.format<mxfp4>, axis = 0>
+  return
+}
+
+// -----
+
+func.func @f(%c: tensor<100xi8>, %s: tensor<512xi8>) {
+  // expected-error @+1 {{'mx_nvvm.gemv_weight' op codes must have 8192 bytes}}
+  %w = mx_nvvm.gemv_weight %c, %s : tensor<100xi8>, tensor<512xi8> -> !mx.qtensor<256x64, #mx.format<mxfp4>, axis = 0>
+  return
+}
+
+// -----
+
+func.func @f(%c: tensor<8192xi8>, %s: tensor<1024xi8>) {
+  // expected-error @+1 {{'mx_nvvm.gemv_weight' op the format needs its tensor scale}}
+  %w = mx_nvvm.gemv_weight %c, %s : tensor<8192xi8>, tensor<1024xi8> -> !mx.qtensor<256x64, #mx.format<nvfp4>, axis = 0>
+  return
+}
+
+// -----
+
+func.func @f(%q: !mx.qtensor<256x64, #mx.format<mxfp4>, axis = 1>) {
+  // expected-error @+1 {{'mx_nvvm.to_gemv_layout' op the weight must be rank 2 and blocked along axis 0 (K)}}
+  %c, %s = mx_nvvm.to_gemv_layout %q : !mx.qtensor<256x64, #mx.format<mxfp4>, axis = 1> -> tensor<8192xi8>, tensor<512xi8>
+  return
+}
+
+// -----
+
+func.func @f(%q: !mx.qtensor<256x64, #mx.format<mxfp8-e4m3>, axis = 0>) {
+  // expected-error @+1 {{'mx_nvvm.to_gemv_layout' op the GEMV layout holds E2M1 (FP4) weights with block size 16 or 32}}
+  %c, %s = mx_nvvm.to_gemv_layout %q : !mx.qtensor<256x64, #mx.format<mxfp8-e4m3>, axis = 0> -> tensor<8192xi8>, tensor<512xi8>
+  return
+}
+
+// -----
+
+func.func @f(%q: !mx.qtensor<256x64, #mx.format<mxfp4, block_size = 64>, axis = 0>) {
+  // expected-error @+1 {{'mx_nvvm.to_gemv_layout' op the GEMV layout holds E2M1 (FP4) weights with block size 16 or 32}}
+  %c, %s = mx_nvvm.to_gemv_layout %q : !mx.qtensor<256x64, #mx.format<mxfp4, block_size = 64>, axis = 0> -> tensor<8192xi8>, tensor<512xi8>
+  return
+}

@@ -25,3 +25,32 @@ func.func @tcgen05_tile(%a: memref<?x32xi8>, %sa: memref<?x2xf8E8M0FNU>, %b: mem
   mx_nvvm.tcgen05_matmul lhs(%a, %na tensor_scale %g) rhs(%b, %na tensor_scale %g) acc(%c) out(%o) {k = 64 : i64, lhs_format = #mx.format<nvfp4>, rhs_format = #mx.format<nvfp4>} : memref<?x32xi8>, memref<4x4xf8E4M3FN>, f32, memref<64x64xi8>, memref<4x4xf8E4M3FN>, f32, memref<?x128xf32>, memref<?x128xf32>
   return
 }
+
+// -----
+
+// The NVIDIA GEMV layout of a 256 x 64 weight: 64 · 256 / 2 code bytes,
+// (64 / 8) · (256 / 128) · 8 · (128 / bs) scale bytes per sign group.
+// CHECK-LABEL: func.func @gemv_layout
+// CHECK: %[[C:.*]], %[[S:.*]] = mx_nvvm.to_gemv_layout %{{.*}} : !mx.qtensor<256x64, #mx.format<mxfp4>, axis = 0> -> tensor<8192xi8>, tensor<512xi8>
+// CHECK: mx_nvvm.gemv_weight %[[C]], %[[S]] : tensor<8192xi8>, tensor<512xi8> -> !mx.qtensor<256x64, #mx.format<mxfp4>, axis = 0>
+// CHECK: mx_nvvm.gemv_weight %{{.*}}, %{{.*}} tensor_scale(%{{.*}}) : tensor<8192xi8>, tensor<1024xi8> -> !mx.qtensor<256x64, #mx.format<nvfp4>, axis = 0>
+// CHECK: mx_nvvm.gemv_weight %{{.*}}, %{{.*}} : tensor<8192xi8>, tensor<1024xi8> -> !mx.qtensor<256x64, #mx.format<amxfp4>, axis = 0>
+func.func @gemv_layout(%q: !mx.qtensor<256x64, #mx.format<mxfp4>, axis = 0>,
+                       %s2: tensor<1024xi8>, %g: f32) {
+  %c, %s = mx_nvvm.to_gemv_layout %q : !mx.qtensor<256x64, #mx.format<mxfp4>, axis = 0> -> tensor<8192xi8>, tensor<512xi8>
+  %w = mx_nvvm.gemv_weight %c, %s : tensor<8192xi8>, tensor<512xi8> -> !mx.qtensor<256x64, #mx.format<mxfp4>, axis = 0>
+  %n = mx_nvvm.gemv_weight %c, %s2 tensor_scale(%g) : tensor<8192xi8>, tensor<1024xi8> -> !mx.qtensor<256x64, #mx.format<nvfp4>, axis = 0>
+  %a = mx_nvvm.gemv_weight %c, %s2 : tensor<8192xi8>, tensor<1024xi8> -> !mx.qtensor<256x64, #mx.format<amxfp4>, axis = 0>
+  return
+}
+
+// -----
+
+// CHECK-LABEL: func.func @barrier
+// CHECK: mx_nvvm.workgroup_buffer : memref<64xf32, #gpu.address_space<workgroup>>
+// CHECK: mx_nvvm.barrier
+func.func @barrier() {
+  %b = mx_nvvm.workgroup_buffer : memref<64xf32, #gpu.address_space<workgroup>>
+  mx_nvvm.barrier
+  return
+}
