@@ -55,6 +55,7 @@ tools = [
     "mx-lsp-server",
     "mx-capi-test",
     "mx-bench",
+    "mx-gpu-bench-ref",
     "mlir-opt",
     "mlir-runner",
     ToolSubst("mlir-tblgen", config.mlir_tblgen, unresolved="fatal"),

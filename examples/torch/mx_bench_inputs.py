@@ -5,8 +5,6 @@ bits on the CPU machine); test/GPU/bench-inputs.test checks that the two
 agree. Every intermediate of hash32 stays below 2^63, so int64 tensor
 arithmetic is exact.
 """
-import torch
-
 M32 = 0xFFFFFFFF
 
 
@@ -21,6 +19,7 @@ def hash32(seed, stream, idx):
 
 
 def _idx(n, device):
+    import torch
     return torch.arange(n, dtype=torch.int64, device=device)
 
 
@@ -28,6 +27,7 @@ SCALE_RANGES = {"e8m0": (118, 16), "e4m3": (0x20, 0x40), "e5m2": (0x34, 0x10)}
 
 
 def activations(seed, m, k, device="cuda"):
+    import torch
     h = hash32(seed, 0, _idx(m * k, device))
     return ((h % 2001).to(torch.float32) - 1000.0).div_(256.0).reshape(m, k)
 
@@ -35,6 +35,7 @@ def activations(seed, m, k, device="cuda"):
 def weight(seed, k, n, scale_kind, block, groups, device="cuda"):
     """Packed codes [K, ceil(N/2)] and `groups` scale arrays [ceil(K/bs), N]
     as uint8, as stored by mx.pack (docs/Spec.md §7)."""
+    import torch
     row = (n + 1) // 2
     codes = (hash32(seed, 1, _idx(k * row, device)) & 0xFF).to(torch.uint8)
     nb = (k + block - 1) // block

@@ -5,6 +5,7 @@
 //===----------------------------------------------------------------------===//
 //
 // Usage: mx-gpu-bench-ref LHS RHS M K N SEED OUT
+//        mx-gpu-bench-ref hash SEED STREAM COUNT   (prints the generator)
 //
 // Generates the inputs of one scripts/gpu-bench.sh case from SEED (the
 // generator of examples/torch/mx_bench_inputs.py, written again here: the
@@ -59,6 +60,13 @@ uint8_t scaleCode(ref::ScaleKind kind, uint32_t h) {
 } // namespace
 
 int main(int argc, char **argv) {
+  if (argc == 5 && std::string(argv[1]) == "hash") {
+    const uint64_t seed = strtoull(argv[2], nullptr, 10);
+    const uint64_t stream = strtoull(argv[3], nullptr, 10);
+    for (uint64_t i = 0, n = strtoull(argv[4], nullptr, 10); i < n; ++i)
+      printf("%u\n", hash32(seed, stream, i));
+    return 0;
+  }
   if (argc != 8) {
     fprintf(stderr, "usage: mx-gpu-bench-ref LHS RHS M K N SEED OUT\n");
     return 2;
