@@ -13,6 +13,8 @@
 
 #include "Lowering.h"
 
+#include "mx/Dialect/MX/Utils/QuantizeScalar.h"
+
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
@@ -141,20 +143,8 @@ linalg::GenericOp QuantizeLowering::blockStatistics() {
         idx[axis] = arith::MinUIOp::create(lb, pos, last);
         Value v = toF32(lb, tensor::ExtractOp::create(lb, x, idx));
         v = ln.select(inRange, v, ln.f32(0.0f));
-        SmallVector<Value> out;
-        if (f.asymmetric) {
-          Value p = args[1], n = args[2];
-          Value gtP = arith::CmpFOp::create(lb, CmpFPredicate::OGT, v, p);
-          out.push_back(ln.select(gtP, v, p));
-          Value nv = arith::NegFOp::create(lb, v);
-          Value gtN = arith::CmpFOp::create(lb, CmpFPredicate::OGT, nv, n);
-          out.push_back(ln.select(gtN, nv, n));
-        } else {
-          out.push_back(arith::MaxNumFOp::create(lb, args[1], ln.abs(v)));
-        }
-        out.push_back(arith::OrIOp::create(
-            lb, args.back(),
-            arith::XOrIOp::create(lb, ln.isFinite(v), ln.i1(true))));
+        SmallVector<Value> out =
+            accumulateBlockStatistics(lb, f, v, args.drop_front());
         linalg::YieldOp::create(lb, out);
       });
 }
@@ -180,35 +170,7 @@ linalg::GenericOp QuantizeLowering::scaleCodes(linalg::GenericOp stats) {
         Value bad = args[nstat];
         SmallVector<Value> codes, divs;
         for (unsigned i = 0; i < nstat; ++i) {
-          Value m = args[i];
-          Value code, div;
-          if (f.scale == ref::ScaleKind::E8M0) {
-            code = ln.e8m0Code(f.elem, f.rule, m);
-            div = ln.decodeScale(f.scale, code);
-          } else if (f.tensorScale) {
-            Value sb = arith::DivFOp::create(lb, m, ln.f32(info.maxValue));
-            Value v = arith::DivFOp::create(lb, sb, g);
-            v = arith::MaxNumFOp::create(lb, v,
-                                         ln.f32(ref::kNVFP4BlockScaleMin));
-            v = arith::MinNumFOp::create(lb, v,
-                                         ln.f32(ref::kNVFP4BlockScaleMax));
-            code = ln.encode(ref::ElemKind::E4M3, f.rounding, v);
-            Value s8 = ln.decode(ref::ElemKind::E4M3, code);
-            div = arith::MulFOp::create(lb, g, s8);
-          } else {
-            ref::ElemKind sk = f.scale == ref::ScaleKind::E5M2
-                                   ? ref::ElemKind::E5M2
-                                   : ref::ElemKind::E4M3;
-            Value s = arith::DivFOp::create(lb, m, ln.f32(info.maxValue));
-            Value isZero =
-                arith::CmpFOp::create(lb, CmpFPredicate::OEQ, s, ln.f32(0.0f));
-            s = ln.select(isZero, ln.f32(1.0f), s);
-            code = ln.encode(sk, f.rounding, s);
-            div = ln.decode(sk, code);
-          }
-          code = ln.select(bad, ln.i32(ref::kNaNBlockScaleCode), code);
-          div = ln.select(bad, ln.f32(std::numeric_limits<float>::quiet_NaN()),
-                          div);
+          auto [code, div] = blockScale(lb, f, args[i], bad, g);
           Value c8 = arith::TruncIOp::create(lb, lb.getI8Type(), code);
           codes.push_back(arith::BitcastOp::create(lb, scaleTy, c8));
           divs.push_back(div);
@@ -231,18 +193,10 @@ Value QuantizeLowering::elementCodes(Value divPos, Value divNeg) {
         SmallVector<Value> sidx = loopIndices(lb, rank);
         sidx[axis] = arith::DivUIOp::create(lb, sidx[axis], ln.index(bs));
         Value div = tensor::ExtractOp::create(lb, divPos, sidx);
-        if (f.asymmetric) {
-          Value dn = tensor::ExtractOp::create(lb, divNeg, sidx);
-          Value positive =
-              arith::CmpFOp::create(lb, CmpFPredicate::OGT, v, ln.f32(0.0f));
-          div = ln.select(positive, div, dn);
-        }
-        Value qv = arith::DivFOp::create(lb, v, div);
-        Value code = ln.encode(f.elem, f.rounding, qv);
-        Value zeroScale =
-            arith::CmpFOp::create(lb, CmpFPredicate::OEQ, div, ln.f32(0.0f));
-        code = ln.select(zeroScale, ln.signedZeroCode(f.elem, v), code);
-        code = ln.select(ln.isNaN(div), ln.i32(0), code);
+        Value dn = f.asymmetric
+                       ? Value(tensor::ExtractOp::create(lb, divNeg, sidx))
+                       : Value();
+        Value code = elementCode(lb, f, v, div, dn);
         linalg::YieldOp::create(
             lb, ValueRange{arith::TruncIOp::create(lb, lb.getI8Type(), code)});
       });

@@ -37,6 +37,7 @@
 
 #include "mx/Conversion/MXCommon/MatmulKernelDriver.h"
 #include "mx/Dialect/MX/Utils/NumericBuilder.h"
+#include "mx/Dialect/MX/Utils/QuantizeScalar.h"
 #include "mx/Dialect/MX/Utils/StorageAccess.h"
 #include "mx/Dialect/MXNVVM/IR/MXNVVMDialect.h"
 #include "mx/Dialect/MXNVVM/Utils/GEMVLayout.h"
@@ -246,6 +247,139 @@ void buildActivationKernel(ImplicitLocOpBuilder &kb, Value i, Parts &a,
   (void)a;
 }
 
+/// The fused activation kernel: quantizes x[M, K] (docs/Spec.md §2, the
+/// same scalar steps as convert-mx-to-linalg) and writes the fragments and
+/// scales of buildActivationKernel directly. Thread block (4 warps) x covers
+/// k-steps 4x .. 4x + 3, y the row (rows past M write zero fragments); a
+/// lane holds one position, the block statistics are reduced over the
+/// block's lanes with shuffles (max and or are order-independent), and the
+/// fragment bytes of four neighbouring lanes are or-ed into one word.
+void buildFusedActivationKernel(ImplicitLocOpBuilder &kb, gpu::LaunchOp launch,
+                                Value x, Value frags, Value sa,
+                                const GEMVLayout &l, int64_t m,
+                                const ref::Format &fa) {
+  NumericBuilder nb(kb);
+  const int64_t bs = fa.blockSize;
+  const int64_t groups = fa.asymmetric ? 2 : 1;
+  const int64_t kSteps = l.paddedK() / GEMVLayout::kStep;
+  const int64_t nbp = l.paddedK() / bs;
+  Value tid = launch.getThreadIds().x;
+  Value lane = arith::RemUIOp::create(kb, tid, nb.index(32));
+  Value s = arith::AddIOp::create(
+      kb, arith::MulIOp::create(kb, launch.getBlockIds().x, nb.index(4)),
+      arith::DivUIOp::create(kb, tid, nb.index(32)));
+  Value row = launch.getBlockIds().y;
+  Value k = arith::AddIOp::create(
+      kb, arith::MulIOp::create(kb, s, nb.index(32)), lane);
+  Value valid = andOpt(kb, ltU(kb, row, nb.index(m)), ltU(kb, k, nb.index(l.k)));
+  Value v = toF32(kb, memref::LoadOp::create(
+                          kb, x,
+                          ValueRange{clampIdx(kb, row, nb.index(m)),
+                                     clampIdx(kb, k, nb.index(l.k))}));
+  v = arith::SelectOp::create(kb, valid, v, nb.f32(0.0f));
+  SmallVector<Value> stats =
+      accumulateBlockStatistics(kb, fa, v, initialBlockStatistics(kb, fa));
+  // Butterfly over the block's lanes.
+  Type i32 = kb.getI32Type();
+  for (int64_t off = bs / 2; off >= 1; off /= 2) {
+    auto shfl = [&](Value val) {
+      return gpu::ShuffleOp::create(kb, val, int32_t(off), int32_t(32),
+                                    gpu::ShuffleMode::XOR)
+          .getShuffleResult();
+    };
+    SmallVector<Value> next;
+    for (int64_t i = 0; i < groups; ++i) {
+      Value o = shfl(stats[i]);
+      if (fa.asymmetric)
+        next.push_back(arith::SelectOp::create(
+            kb,
+            arith::CmpFOp::create(kb, arith::CmpFPredicate::OGT, o, stats[i]),
+            o, stats[i]));
+      else
+        next.push_back(arith::MaxNumFOp::create(kb, stats[i], o));
+    }
+    Value bad = arith::ExtUIOp::create(kb, i32, stats.back());
+    bad = arith::OrIOp::create(kb, bad, shfl(bad));
+    next.push_back(arith::CmpIOp::create(kb, arith::CmpIPredicate::ne, bad,
+                                         nb.i32(0)));
+    stats = next;
+  }
+  SmallVector<Value> codes, divs;
+  for (int64_t i = 0; i < groups; ++i) {
+    auto [code, div] = blockScale(kb, fa, stats[i], stats.back(), Value());
+    codes.push_back(code);
+    divs.push_back(div);
+  }
+  Value code = elementCode(kb, fa, v, divs[0], groups == 2 ? divs[1] : Value());
+  code = arith::SelectOp::create(kb, valid, code, nb.i32(0));
+  SmallVector<Value> parts = twiceParts(kb, code, fa.asymmetric);
+  // Fragment word position of this lane's group of four.
+  Value e = arith::RemUIOp::create(kb, lane, nb.index(4));
+  Value half = arith::DivUIOp::create(kb, lane, nb.index(16));
+  Value t = arith::DivUIOp::create(
+      kb, arith::RemUIOp::create(kb, lane, nb.index(16)), nb.index(4));
+  Value g = arith::RemUIOp::create(kb, row, nb.index(8));
+  Value reg = arith::AddIOp::create(
+      kb, arith::DivUIOp::create(kb, row, nb.index(8)),
+      arith::MulIOp::create(kb, half, nb.index(2)));
+  Value laneP = arith::AddIOp::create(
+      kb, arith::MulIOp::create(kb, g, nb.index(4)), t);
+  Value shift = arith::IndexCastOp::create(
+      kb, i32, arith::MulIOp::create(kb, e, nb.index(8)));
+  Value leader = arith::CmpIOp::create(kb, arith::CmpIPredicate::eq, e,
+                                       nb.index(0));
+  for (int64_t grp = 0; grp < groups; ++grp) {
+    Value word = arith::ShLIOp::create(
+        kb, arith::AndIOp::create(kb, parts[grp], nb.i32(0xFF)), shift);
+    for (int32_t off : {1, 2})
+      word = arith::OrIOp::create(
+          kb, word,
+          gpu::ShuffleOp::create(kb, word, off, int32_t(32),
+                                 gpu::ShuffleMode::XOR)
+              .getShuffleResult());
+    Value at = arith::AddIOp::create(
+        kb,
+        arith::MulIOp::create(
+            kb,
+            arith::AddIOp::create(
+                kb,
+                arith::MulIOp::create(
+                    kb, arith::AddIOp::create(kb, nb.index(grp * kSteps), s),
+                    nb.index(32)),
+                laneP),
+            nb.index(4)),
+        reg);
+    auto ifOp = scf::IfOp::create(kb, leader, false);
+    OpBuilder::InsertionGuard guard(kb);
+    kb.setInsertionPointToStart(ifOp.thenBlock());
+    memref::StoreOp::create(kb, word, frags, ValueRange{at});
+  }
+  // The block leader of a real row writes the scales / 4.
+  Value blk = arith::DivUIOp::create(kb, k, nb.index(bs));
+  Value blockLeader = andOpt(
+      kb,
+      arith::CmpIOp::create(kb, arith::CmpIPredicate::eq,
+                            arith::RemUIOp::create(kb, lane, nb.index(bs)),
+                            nb.index(0)),
+      andOpt(kb, ltU(kb, row, nb.index(m)), ltU(kb, blk, nb.index(nbp))));
+  auto ifOp = scf::IfOp::create(kb, blockLeader, false);
+  OpBuilder::InsertionGuard guard(kb);
+  kb.setInsertionPointToStart(ifOp.thenBlock());
+  for (int64_t grp = 0; grp < groups; ++grp) {
+    Value at = arith::AddIOp::create(
+        kb,
+        arith::MulIOp::create(
+            kb,
+            arith::AddIOp::create(kb, nb.index(grp * m),
+                                  clampIdx(kb, row, nb.index(m))),
+            nb.index(nbp)),
+        blk);
+    Value sv = arith::MulFOp::create(
+        kb, nb.decodeScale(fa.scale, codes[grp]), nb.f32(0.25f));
+    memref::StoreOp::create(kb, sv, sa, ValueRange{at});
+  }
+}
+
 } // namespace
 
 std::string nvgpu_kernels::getDecodeGEMVIneligibility(MatmulOp op) {
@@ -306,10 +440,9 @@ void nvgpu_kernels::lowerToDecodeGEMV(RewriterBase &rewriter, MatmulOp op,
     w.g = fb.tensorScale ? unpack(b, op.getRhs()).g : Value();
   }
 
-  // The activation fragments and scales.
-  Parts a = unpack(b, op.getLhs());
-  Value aData = readBuffer(b, a.data), aPos = readBuffer(b, a.pos);
-  Value aNeg = a.neg ? readBuffer(b, a.neg) : Value();
+  // The activation fragments and scales: quantized and written by one
+  // kernel when A is this matmul's own mx.quantize of x (no tensor scale),
+  // else written from A's storage.
   const int64_t kSteps = l.paddedK() / GEMVLayout::kStep;
   const int64_t nbp = l.paddedK() / bs;
   const int64_t words = groupsA * kSteps * 32 * 4;
@@ -319,7 +452,28 @@ void nvgpu_kernels::lowerToDecodeGEMV(RewriterBase &rewriter, MatmulOp op,
   Value sa = memref::AllocOp::create(
       b, MemRefType::get({scaleCount}, b.getF32Type()),
       b.getI64IntegerAttr(16));
-  {
+  auto quantize = op.getLhs().getDefiningOp<QuantizeOp>();
+  const bool fuse = quantize && quantize->hasOneUse() && !fa.tensorScale &&
+                    !quantize.getTensorScale();
+  Value gA;
+  if (fuse) {
+    Value x = readBuffer(b, quantize.getInput());
+    const int64_t mPad = m <= 8 ? 8 : 16;
+    auto launch = gpu::LaunchOp::create(
+        b, nb.index(l.paddedK() / 128), nb.index(mPad), nb.index(1),
+        nb.index(128), nb.index(1), nb.index(1));
+    OpBuilder::InsertionGuard guard(b);
+    Block &body = launch.getBody().front();
+    b.setInsertionPointToStart(&body);
+    gpu::TerminatorOp::create(b);
+    b.setInsertionPoint(body.getTerminator());
+    ImplicitLocOpBuilder kb(op.getLoc(), b);
+    buildFusedActivationKernel(kb, launch, x, frags, sa, l, m, fa);
+  } else {
+    Parts a = unpack(b, op.getLhs());
+    Value aData = readBuffer(b, a.data), aPos = readBuffer(b, a.pos);
+    Value aNeg = a.neg ? readBuffer(b, a.neg) : Value();
+    gA = fa.tensorScale ? a.g : Value();
     const int64_t threads = 128;
     Value total = nb.index(std::max(words, scaleCount));
     auto launch = gpu::LaunchOp::create(b, ceilDiv(b, total, threads),
@@ -354,7 +508,6 @@ void nvgpu_kernels::lowerToDecodeGEMV(RewriterBase &rewriter, MatmulOp op,
                                             gpu::AddressSpace::Workgroup);
   auto termsT = MemRefType::get({m * 8 * bps}, b.getF32Type(),
                                 MemRefLayoutAttrInterface(), wgSpace);
-  Value gA = fa.tensorScale ? a.g : Value();
   Value gB = fb.tensorScale ? w.g : Value();
   auto launch = gpu::LaunchOp::create(
       b, nb.index(l.nTiles()), nb.index(1), nb.index(1),
@@ -641,6 +794,8 @@ void nvgpu_kernels::lowerToDecodeGEMV(RewriterBase &rewriter, MatmulOp op,
   Value result = bufferization::ToTensorOp::create(
       b, op.getResult().getType(), out, /*restrict=*/true, /*writable=*/true);
   rewriter.replaceOp(op, result);
+  if (fuse && quantize->use_empty())
+    rewriter.eraseOp(quantize);
 }
 
 LogicalResult nvgpu_kernels::lowerToGEMVLayout(RewriterBase &rewriter,
