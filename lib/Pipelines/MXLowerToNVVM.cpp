@@ -38,6 +38,7 @@ void mlir::mx::buildMXLowerToNVVMPipeline(OpPassManager &pm,
                   getNVBlockScaleMMA(options.chip) == NVBlockScaleMMA::Tcgen05;
     pm.addPass(mx::createConvertMXMatmulToGPUMMAPass(mma));
   }
+  pm.addPass(mx::createConvertMXQuantizeToGPUPass());
   buildBuffersToGPUKernelsPipeline(pm, options.blockSize,
                                    options.memory == "device");
   pm.addPass(mx::createConvertMXNVVMToNVVMPass());

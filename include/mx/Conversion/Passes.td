@@ -189,6 +189,43 @@ def ConvertMXMatmulToGPUMMAPass : Pass<"convert-mx-matmul-to-gpu-mma"> {
   ];
 }
 
+def ConvertMXQuantizeToGPUPass : Pass<"convert-mx-quantize-to-gpu"> {
+  let summary = "Lower FP4 mx.quantize ops to one coalesced GPU kernel each";
+  let description = [{
+    Replaces every eligible `mx.quantize` by one `gpu.launch` of one thread
+    per element (rows padded to a multiple of 32 positions, so a warp holds
+    whole blocks): each lane loads its element once, the block statistics
+    (amax, or P and N for asymmetric formats, and the NaN/Inf flag) are
+    reduced over the block's lanes with shuffles (max and or do not depend
+    on the order), every lane applies the scale selection and encoding of
+    docs/Spec.md §2 (the shared builders of QuantizeScalar.h, the same as
+    `convert-mx-to-linalg`), neighbouring lanes pair their codes into bytes
+    (§7) and the block's first lane writes the scale codes. The result is
+    bit-identical to the linalg lowering, in one pass over the input
+    instead of several kernels.
+
+    Eligible: rank 1 or 2, blocked along the last axis, E2M1 elements (`mxfp4`,
+    `amxfp4`, `amxfp4-pot` and their overrides) with block size 16 or 32,
+    no per-tensor scale (NVFP4 derives g from the whole tensor first: it
+    stays on `convert-mx-to-linalg`), f32, f16 or bf16 input. Others are
+    left for `convert-mx-to-linalg` (`report=true` says why). Runs on
+    tensors, before bufferization.
+  }];
+  let options = [
+    Option<"report", "report", "bool", /*default=*/"false",
+           "Emit a remark for every mx.quantize left to convert-mx-to-linalg, "
+           "saying why">
+  ];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect",
+    "::mlir::bufferization::BufferizationDialect",
+    "::mlir::gpu::GPUDialect",
+    "::mlir::memref::MemRefDialect",
+    "::mlir::scf::SCFDialect",
+    "::mlir::tensor::TensorDialect"
+  ];
+}
+
 def ConvertMXMatmulToAMDGPUMFMAPass : Pass<"convert-mx-matmul-to-amdgpu-mfma"> {
   let summary = "Lower block-scaled mx.matmul ops to gfx950 scaled MFMA "
                 "kernels (amdgpu.scaled_mfma), not bit-exact";

@@ -12,6 +12,7 @@
 namespace mlir::mx {
 
 #define GEN_PASS_DECL_CONVERTMXMATMULTOGPUMMAPASS
+#define GEN_PASS_DECL_CONVERTMXQUANTIZETOGPUPASS
 #include "mx/Conversion/Passes.h.inc"
 
 } // namespace mlir::mx
