@@ -29,6 +29,8 @@ PAIRS = [("mxfp4", "mxfp4"), ("nvfp4", "nvfp4"), ("amxfp4", "mxfp4"),
 SHAPES = [(4096, 4096), (4096, 14336), (14336, 4096)]
 MS = [1, 16]
 SEED = 2026
+QUANTIZE = [("mxfp4", 4096, 14336), ("amxfp4", 4096, 14336),
+            ("nvfp4", 4096, 14336), ("mxfp4", 1, 4096)]
 
 
 def layout_bytes(k, n, block, groups):
@@ -99,11 +101,30 @@ def gen(out_dir):
                      "tensor<%dxi8>, %%ws: tensor<%dxi8>, %%acc: "
                      "tensor<%dx%dxf32>) -> tensor<%dx%dxf32> {\n%s  }\n" % (
                          c["fn"], m, k, cb, sb, m, n, m, n, body))
+    qcases = []
+    for fmt, r, l in QUANTIZE:
+        kind, st, bs, groups, g = FORMATS[fmt]
+        fn = "quantize_%s_%dx%d" % (ident(fmt), r, l)
+        qt = "!mx.qtensor<%dx%d, #mx.format<%s>, axis = 1>" % (r, l, fmt)
+        res = ["tensor<%dx%dxi8>" % (r, (l + 1) // 2)] + [
+            "tensor<%dx%dx%s>" % (r, (l + bs - 1) // bs, st)] * groups
+        names = ["%d", "%s", "%n"][:1 + groups]
+        if g:
+            res.append("f32")
+            names.append("%g")
+        body = "    %%q = mx.quantize %%x : tensor<%dx%dxf32> -> %s\n" % (r, l, qt)
+        body += "    %s = mx.unpack %%q : %s\n" % (", ".join(names), qt)
+        body += "    return %s : %s\n" % (", ".join(names), ", ".join(res))
+        funcs.append("  func.func @%s(%%x: tensor<%dx%dxf32>) -> (%s) {\n%s  }\n"
+                     % (fn, r, l, ", ".join(res), body))
+        qcases.append({"fn": fn, "format": fmt, "r": r, "l": l,
+                       "groups": groups, "tensor_scale": g, "block": bs})
     os.makedirs(out_dir, exist_ok=True)
     with open(os.path.join(out_dir, "bench.mlir"), "w") as f:
         f.write("module {\n" + "".join(funcs) + "}\n")
     with open(os.path.join(out_dir, "cases.json"), "w") as f:
-        json.dump({"seed": SEED, "cases": cases}, f, indent=1)
+        json.dump({"seed": SEED, "cases": cases, "quantize": qcases}, f,
+                  indent=1)
 
 
 def run(bundle, out):
@@ -217,6 +238,41 @@ def run(bundle, out):
         print("%-40s mx %8.1f us  bf16 %8.1f us  fp8 %s  speedup %.2fx" % (
             c["fn"], t_mx, t_bf16, "%8.1f us" % t_fp8 if t_fp8 else "   -   ",
             t_bf16 / t_mx), flush=True)
+    # Quantization rows: checksums against the reference, then GB/s moved.
+    expected = json.load(open(os.path.join(bundle, "expected",
+                                           "quantize.json")))
+    wcache = {}
+    for q in meta.get("quantize", []):
+        r, l, fn = q["r"], q["l"], q["fn"]
+        ranks = [2] * (1 + q["groups"]) + (["f32"] if q["tensor_scale"] else [])
+        x = inputs.activations(seed, r, l)
+        outs = mod.call(fn, ranks, x)
+        got = []
+        for d in outs[:1 + q["groups"]]:
+            t = mod.to_torch(d, (d.sizes[0] * d.sizes[1],), torch.uint8)
+            n = t.numel()
+            if n not in wcache:
+                wcache[n] = inputs.hash32(7, 9, torch.arange(
+                    n, dtype=torch.int64, device="cuda")) & 0xFFFF
+            got.append(int((t.to(torch.int64) * wcache[n]).sum().item()))
+        exp = expected[fn]
+        same = got == [exp["codes"]] + exp["scales"]
+        if not same:
+            print("MISMATCH %s: checksums %s, expected %s" % (fn, got, exp))
+            sys.exit(1)
+
+        def quant():
+            for d in mod.call(fn, ranks, x)[:1 + q["groups"]]:
+                mod.free(d)
+        t = timeit(quant)
+        moved = r * l * 4 + r * ((l + 1) // 2) + q["groups"] * r * (
+            (l + q["block"] - 1) // q["block"])
+        row = dict(m=r, k=l, n=None, lhs_format=q["format"], rhs_format=None,
+                   impl="mx-quantize", median_us=round(t, 2),
+                   gbps=round(moved / t / 1e3, 1), bit_exact=True, device=dev)
+        results.write(json.dumps(row) + "\n")
+        print("%-40s %8.1f us  %7.1f GB/s  (bytes read + written)" % (
+            fn, t, moved / t / 1e3), flush=True)
     results.close()
 
 
@@ -229,7 +285,14 @@ def report(out):
     for r in rows:
         by.setdefault((r["lhs_format"], r["rhs_format"], r["m"], r["k"], r["n"]),
                       {})[r["impl"]] = r
+    for r in rows:
+        if r["impl"] == "mx-quantize":
+            print("quantize %-11s %5d x %-6d %10s us %8s GB/s  exact %s" % (
+                r["lhs_format"], r["m"], r["k"], r["median_us"], r["gbps"],
+                r["bit_exact"]))
     for (lhs, rhs, m, k, n), d in by.items():
+        if rhs is None:
+            continue
         mx = d.get("mx", {})
         print("%-11s %-11s %5d %6d %6d %10s %10s %10s %8s %6s" % (
             lhs, rhs, m, k, n, mx.get("median_us", "-"),

@@ -14,7 +14,8 @@
 # scripts/gpu-bench.py (a pack function per weight, a decode function per
 # case), compiled by --mx-lower-to-nvvm (memory=device) into
 # libmxbench.so with the runtime; the expected result bits of every case
-# from the reference library (mx-gpu-bench-ref); the PyTorch example
+# and checksums of the quantization rows from the reference library
+# (mx-gpu-bench-ref); the PyTorch example
 # (examples/torch). run loads the shared object from PyTorch (ctypes),
 # checks every case bit for bit, then times it next to cuBLAS bf16 and fp8
 # (results.jsonl, one row per case and implementation, and a table).
@@ -49,6 +50,12 @@ for c in meta["cases"]:
     subprocess.check_call([tool, c["lhs_format"], c["rhs_format"], str(c["m"]),
                            str(c["k"]), str(c["n"]), str(meta["seed"]),
                            "%s/expected/%s.bin" % (d, c["fn"])])
+q = {}
+for c in meta["quantize"]:
+    q[c["fn"]] = json.loads(subprocess.check_output(
+        [tool, "quantize", c["format"], str(c["r"]), str(c["l"]),
+         str(meta["seed"])]))
+json.dump(q, open(d + "/expected/quantize.json", "w"), indent=1)
 PY
   du -sh "$DIR"
   ;;

@@ -59,10 +59,12 @@ class Module:
             raise RuntimeError("mx GPU runtime: " + msg.value.decode())
 
     def call(self, name, results, *args):
-        """Calls `name`; `results` lists the ranks of its memref results.
-        Returns their descriptors (device buffers owned by the caller)."""
+        """Calls `name`; `results` lists its results: the rank of a memref
+        (returned as a descriptor of a device buffer owned by the caller) or
+        "f32" (returned as a float)."""
         res_t = type("Results", (ctypes.Structure,), {"_fields_": [
-            ("r%d" % i, descriptor_type(r)) for i, r in enumerate(results)]})
+            ("r%d" % i, ctypes.c_float if r == "f32" else descriptor_type(r))
+            for i, r in enumerate(results)]})
         out = res_t()
         cargs = [ctypes.byref(out)]
         for a in args:
@@ -72,6 +74,10 @@ class Module:
                 cargs.append(ctypes.c_float(a))
             else:
                 cargs.append(a)
+        if len(results) == 1 and results[0] == "f32":
+            raise ValueError("a single scalar result is returned by value")
+        # The C interface takes a pointer to the result (a struct of all
+        # results when there are several) before the arguments.
         getattr(self.lib, "_mlir_ciface_" + name)(*cargs)
         self.check()
         return [getattr(out, "r%d" % i) for i in range(len(results))]

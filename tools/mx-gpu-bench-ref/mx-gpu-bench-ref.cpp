@@ -6,6 +6,7 @@
 //
 // Usage: mx-gpu-bench-ref LHS RHS M K N SEED OUT
 //        mx-gpu-bench-ref hash SEED STREAM COUNT   (prints the generator)
+//        mx-gpu-bench-ref quantize FORMAT R L SEED  (prints checksums)
 //
 // Generates the inputs of one scripts/gpu-bench.sh case from SEED (the
 // generator of examples/torch/mx_bench_inputs.py, written again here: the
@@ -65,6 +66,36 @@ int main(int argc, char **argv) {
     const uint64_t stream = strtoull(argv[3], nullptr, 10);
     for (uint64_t i = 0, n = strtoull(argv[4], nullptr, 10); i < n; ++i)
       printf("%u\n", hash32(seed, stream, i));
+    return 0;
+  }
+  if (argc == 6 && std::string(argv[1]) == "quantize") {
+    // The quantization of x (R x L, stream 0) to FORMAT along L: weighted
+    // checksums of the packed codes and of each scale array (§7 storage),
+    // sum_i byte_i * (hash32(7, 9, i) & 0xFFFF), as the benchmark computes
+    // them on the GPU.
+    std::optional<ref::Format> f = ref::getPreset(argv[2]);
+    const int64_t r = atoll(argv[3]), l = atoll(argv[4]);
+    const uint64_t seed = strtoull(argv[5], nullptr, 10);
+    if (!f || r < 1 || l < 1) {
+      fprintf(stderr, "mx-gpu-bench-ref: bad quantize case\n");
+      return 2;
+    }
+    std::vector<float> x(r * l);
+    for (int64_t i = 0; i < r * l; ++i)
+      x[i] = (static_cast<float>(hash32(seed, 0, i) % 2001) - 1000.0f) / 256.0f;
+    ref::QuantizedTensor q = ref::quantize(*f, {r, l}, 1, x.data());
+    auto checksum = [](const std::vector<uint8_t> &bytes) {
+      int64_t sum = 0;
+      for (size_t i = 0; i < bytes.size(); ++i)
+        sum += int64_t(bytes[i]) * int64_t(hash32(7, 9, i) & 0xFFFF);
+      return sum;
+    };
+    printf("{\"codes\": %lld, \"scales\": [%lld",
+           (long long)checksum(ref::packCodes(f->elem, {r, l}, q.codes)),
+           (long long)checksum(q.scales[0]));
+    if (f->asymmetric)
+      printf(", %lld", (long long)checksum(q.scales[1]));
+    printf("]}\n");
     return 0;
   }
   if (argc != 8) {
