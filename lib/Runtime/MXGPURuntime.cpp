@@ -111,8 +111,8 @@ void fail(const char *what, CUresult r, const Driver *d,
   if (d && d->cuGetErrorString)
     d->cuGetErrorString(r, &msg);
   char text[sizeof(lastMessage)];
-  snprintf(text, sizeof(text), "%s failed: %s (%s, %d)%s%s", what, name, msg,
-           r, kernel ? " in kernel " : "", kernel ? kernel : "");
+  snprintf(text, sizeof(text), "%s failed: %s (%s, %d)%s%s", what, name, msg, r,
+           kernel ? " in kernel " : "", kernel ? kernel : "");
   if (errorMode == 1) {
     if (!lastError) {
       lastError = r ? r : -1;
@@ -160,25 +160,25 @@ Driver *driverOrNull() {
       failSetup(text);
       return nullptr;
     }
-    bool ok = load(d.lib, d.cuGetErrorString, "cuGetErrorString") &&
-              load(d.lib, d.cuGetErrorName, "cuGetErrorName") &&
-              load(d.lib, d.cuInit, "cuInit") &&
-              load(d.lib, d.cuDeviceGet, "cuDeviceGet") &&
-              load(d.lib, d.cuDevicePrimaryCtxRetain,
-                   "cuDevicePrimaryCtxRetain") &&
-              load(d.lib, d.cuCtxSetCurrent, "cuCtxSetCurrent") &&
-              load(d.lib, d.cuModuleLoadDataEx, "cuModuleLoadDataEx") &&
-              load(d.lib, d.cuModuleLoadData, "cuModuleLoadData") &&
-              load(d.lib, d.cuModuleUnload, "cuModuleUnload") &&
-              load(d.lib, d.cuModuleGetFunction, "cuModuleGetFunction") &&
-              load(d.lib, d.cuLaunchKernel, "cuLaunchKernel") &&
-              load(d.lib, d.cuStreamCreate, "cuStreamCreate") &&
-              load(d.lib, d.cuStreamSynchronize, "cuStreamSynchronize") &&
-              load(d.lib, d.cuMemHostRegister, "cuMemHostRegister_v2") &&
-              load(d.lib, d.cuMemHostUnregister, "cuMemHostUnregister") &&
-              load(d.lib, d.cuMemAlloc, "cuMemAlloc_v2") &&
-              load(d.lib, d.cuMemFree, "cuMemFree_v2") &&
-              load(d.lib, d.cuMemcpyAsync, "cuMemcpyAsync");
+    bool ok =
+        load(d.lib, d.cuGetErrorString, "cuGetErrorString") &&
+        load(d.lib, d.cuGetErrorName, "cuGetErrorName") &&
+        load(d.lib, d.cuInit, "cuInit") &&
+        load(d.lib, d.cuDeviceGet, "cuDeviceGet") &&
+        load(d.lib, d.cuDevicePrimaryCtxRetain, "cuDevicePrimaryCtxRetain") &&
+        load(d.lib, d.cuCtxSetCurrent, "cuCtxSetCurrent") &&
+        load(d.lib, d.cuModuleLoadDataEx, "cuModuleLoadDataEx") &&
+        load(d.lib, d.cuModuleLoadData, "cuModuleLoadData") &&
+        load(d.lib, d.cuModuleUnload, "cuModuleUnload") &&
+        load(d.lib, d.cuModuleGetFunction, "cuModuleGetFunction") &&
+        load(d.lib, d.cuLaunchKernel, "cuLaunchKernel") &&
+        load(d.lib, d.cuStreamCreate, "cuStreamCreate") &&
+        load(d.lib, d.cuStreamSynchronize, "cuStreamSynchronize") &&
+        load(d.lib, d.cuMemHostRegister, "cuMemHostRegister_v2") &&
+        load(d.lib, d.cuMemHostUnregister, "cuMemHostUnregister") &&
+        load(d.lib, d.cuMemAlloc, "cuMemAlloc_v2") &&
+        load(d.lib, d.cuMemFree, "cuMemFree_v2") &&
+        load(d.lib, d.cuMemcpyAsync, "cuMemcpyAsync");
     if (!ok) {
       failSetup("libcuda.so.1 lacks a driver API entry point this runtime "
                 "needs: the driver is too old");
@@ -407,9 +407,9 @@ int64_t mxGpuAlloc(int64_t bytes) {
                      "cuMemAllocAsync; CUDA 11.2 or later is needed)"),
            0;
   CUdeviceptr p = 0;
-  if (!check(d->cuMemAllocAsync(&p, static_cast<size_t>(bytes),
-                                currentStream(*d)),
-             "cuMemAllocAsync"))
+  if (!check(
+          d->cuMemAllocAsync(&p, static_cast<size_t>(bytes), currentStream(*d)),
+          "cuMemAllocAsync"))
     return 0;
   return static_cast<int64_t>(p);
 }
@@ -519,8 +519,7 @@ void *mgpuModuleGetFunction(void *module, const char *name) {
              name))
     return nullptr;
   std::lock_guard<std::mutex> lock(namesMutex);
-  kernelNames.emplace_back(f,
-                           std::vector<char>(name, name + strlen(name) + 1));
+  kernelNames.emplace_back(f, std::vector<char>(name, name + strlen(name) + 1));
   return f;
 }
 

@@ -34,9 +34,9 @@ namespace {
 /// same values.
 uint32_t hash32(uint64_t seed, uint64_t stream, uint64_t i) {
   const uint64_t m = 0xFFFFFFFFull;
-  uint64_t x = (i * 0x9E3779B1ull + seed * 0x85EBCA77ull +
-                stream * 0xC2B2AE3Dull + 1) &
-               m;
+  uint64_t x =
+      (i * 0x9E3779B1ull + seed * 0x85EBCA77ull + stream * 0xC2B2AE3Dull + 1) &
+      m;
   x ^= x >> 16;
   x = (x * 0x45D9F3Bull) & m;
   x ^= x >> 16;
@@ -105,8 +105,9 @@ int main(int argc, char **argv) {
   std::optional<ref::Format> fa = ref::getPreset(argv[1]);
   std::optional<ref::Format> fb = ref::getPreset(argv[2]);
   if (!fa || !fb || fa->blockSize != fb->blockSize) {
-    fprintf(stderr, "mx-gpu-bench-ref: unknown presets or block sizes differ "
-                    "(%s, %s)\n",
+    fprintf(stderr,
+            "mx-gpu-bench-ref: unknown presets or block sizes differ "
+            "(%s, %s)\n",
             argv[1], argv[2]);
     return 2;
   }

@@ -6,6 +6,7 @@
 
 #include "mx/Conversion/MXCommon/GPUKernelUtils.h"
 
+#include "mx/Dialect/MX/Utils/QuantizeScalar.h"
 #include "mx/Dialect/MX/Utils/StorageAccess.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -203,4 +204,63 @@ void kernel::lowerMatmulToLaunch(
                                                    /*restrict=*/true,
                                                    /*writable=*/true);
   rewriter.replaceOp(op, result);
+}
+
+gpu::LaunchOp kernel::buildLaunch(
+    ImplicitLocOpBuilder &b, Value gridX, Value gridY, int64_t threads,
+    function_ref<void(ImplicitLocOpBuilder &, gpu::LaunchOp)> buildBody) {
+  NumericBuilder nb(b);
+  Value one = nb.index(1);
+  auto launch =
+      gpu::LaunchOp::create(b, gridX, gridY, one, nb.index(threads), one, one);
+  OpBuilder::InsertionGuard guard(b);
+  Block &body = launch.getBody().front();
+  b.setInsertionPointToStart(&body);
+  gpu::TerminatorOp::create(b);
+  b.setInsertionPoint(body.getTerminator());
+  ImplicitLocOpBuilder kb(b.getLoc(), b);
+  buildBody(kb, launch);
+  return launch;
+}
+
+kernel::LaneQuantization kernel::quantizeLane(ImplicitLocOpBuilder &b,
+                                              const ::mx::ref::Format &f,
+                                              Value v, Value valid) {
+  NumericBuilder nb(b);
+  const int64_t groups = f.asymmetric ? 2 : 1;
+  SmallVector<Value> stats =
+      accumulateBlockStatistics(b, f, v, initialBlockStatistics(b, f));
+  auto shfl = [&](Value val, int32_t off) {
+    return gpu::ShuffleOp::create(b, val, off, int32_t(32),
+                                  gpu::ShuffleMode::XOR)
+        .getShuffleResult();
+  };
+  for (int32_t off = f.blockSize / 2; off >= 1; off /= 2) {
+    SmallVector<Value> next;
+    for (int64_t g = 0; g < groups; ++g) {
+      Value o = shfl(stats[g], off);
+      next.push_back(f.asymmetric
+                         ? Value(arith::SelectOp::create(
+                               b,
+                               arith::CmpFOp::create(
+                                   b, arith::CmpFPredicate::OGT, o, stats[g]),
+                               o, stats[g]))
+                         : Value(arith::MaxNumFOp::create(b, stats[g], o)));
+    }
+    Value bad = arith::ExtUIOp::create(b, b.getI32Type(), stats.back());
+    bad = arith::OrIOp::create(b, bad, shfl(bad, off));
+    next.push_back(
+        arith::CmpIOp::create(b, arith::CmpIPredicate::ne, bad, nb.i32(0)));
+    stats = next;
+  }
+  LaneQuantization q;
+  SmallVector<Value> divs;
+  for (int64_t g = 0; g < groups; ++g) {
+    auto [code, div] = blockScale(b, f, stats[g], stats.back(), Value());
+    q.scaleCodes.push_back(code);
+    divs.push_back(div);
+  }
+  Value code = elementCode(b, f, v, divs[0], groups == 2 ? divs[1] : Value());
+  q.code = arith::SelectOp::create(b, valid, code, nb.i32(0));
+  return q;
 }

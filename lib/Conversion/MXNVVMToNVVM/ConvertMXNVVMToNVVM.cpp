@@ -58,15 +58,14 @@ struct MmaBlockScaleLowering
         zero16, zero16, {16, 8, 64},
         std::array<NVVM::MMATypes, 2>{NVVM::MMATypes::e2m1,
                                       NVVM::MMATypes::e2m1},
-        op.getScaleVec() == 2 ? NVVM::ScaleVecSize::X2
-                              : NVVM::ScaleVecSize::X4,
+        op.getScaleVec() == 2 ? NVVM::ScaleVecSize::X2 : NVVM::ScaleVecSize::X4,
         op.getUe4m3() ? NVVM::BlockScaleFormat::UE4M3
                       : NVVM::BlockScaleFormat::UE8M0,
         NVVM::MMABlockScaleKind::MXF4NVF4);
     SmallVector<Value> d;
     for (int64_t i = 0; i < 4; ++i)
-      d.push_back(LLVM::ExtractValueOp::create(b, mma.getRes(),
-                                               ArrayRef<int64_t>{i}));
+      d.push_back(
+          LLVM::ExtractValueOp::create(b, mma.getRes(), ArrayRef<int64_t>{i}));
     rewriter.replaceOp(
         op, vector::FromElementsOp::create(b, op.getResult().getType(), d));
     return success();

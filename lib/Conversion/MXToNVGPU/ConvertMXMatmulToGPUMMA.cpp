@@ -138,26 +138,24 @@ struct ConvertMXMatmulToGPUMMAPass
                          ineligibility, lower);
     // Weights packed at run time: gather kernels (constants fold).
     SmallVector<Operation *> packs;
-    getOperation()->walk([&](mlir::mx::nvvm::ToGEMVLayoutOp op) {
-      packs.push_back(op);
-    });
+    getOperation()->walk(
+        [&](mlir::mx::nvvm::ToGEMVLayoutOp op) { packs.push_back(op); });
     IRRewriter rewriter(&getContext());
     for (Operation *op : packs)
       if (failed(lowerToGEMVLayout(rewriter, op)))
         return signalPassFailure();
     // A weight in the GEMV layout is read only by the decode kernels.
     SmallVector<Operation *> dead;
-    WalkResult bad =
-        getOperation()->walk([&](mlir::mx::nvvm::GEMVWeightOp op) {
-          if (op->use_empty()) {
-            dead.push_back(op);
-            return WalkResult::advance();
-          }
-          op.emitOpError("is only supported as the weight of an mx.matmul "
-                         "that takes the decode kernels (M <= 16, "
-                         "decode=true)");
-          return WalkResult::interrupt();
-        });
+    WalkResult bad = getOperation()->walk([&](mlir::mx::nvvm::GEMVWeightOp op) {
+      if (op->use_empty()) {
+        dead.push_back(op);
+        return WalkResult::advance();
+      }
+      op.emitOpError("is only supported as the weight of an mx.matmul "
+                     "that takes the decode kernels (M <= 16, "
+                     "decode=true)");
+      return WalkResult::interrupt();
+    });
     for (Operation *op : dead)
       op->erase();
     if (bad.wasInterrupted())

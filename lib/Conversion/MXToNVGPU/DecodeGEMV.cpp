@@ -104,9 +104,8 @@ struct GEMVWeight {
 };
 
 /// Compile-time repack of `rhs` = mx.pack of constants (null if it is not).
-bool foldConstantWeight(ImplicitLocOpBuilder &b, Value rhs,
-                        const GEMVLayout &l, const ref::Format &f,
-                        GEMVWeight &w) {
+bool foldConstantWeight(ImplicitLocOpBuilder &b, Value rhs, const GEMVLayout &l,
+                        const ref::Format &f, GEMVWeight &w) {
   auto pack = rhs.getDefiningOp<PackOp>();
   if (!pack)
     return false;
@@ -130,14 +129,13 @@ bool foldConstantWeight(ImplicitLocOpBuilder &b, Value rhs,
   std::vector<int8_t> codes(l.codeBytes(), 0);
   for (int64_t kk = 0; kk < l.k; ++kk)
     for (int64_t nn = 0; nn < l.n; ++nn) {
-      uint8_t c = (byteAt(data, kk * rowBytes + nn / 2) >> (4 * (nn % 2))) &
-                  0xF;
+      uint8_t c =
+          (byteAt(data, kk * rowBytes + nn / 2) >> (4 * (nn % 2))) & 0xF;
       int64_t byte, nibble;
       l.codePosition(kk, nn, byte, nibble);
       codes[byte] = int8_t(uint8_t(codes[byte]) | (c << (4 * nibble)));
     }
-  std::vector<int8_t> sc(l.scaleBytes(),
-                         int8_t(ref::getScaleOneCode(f.scale)));
+  std::vector<int8_t> sc(l.scaleBytes(), int8_t(ref::getScaleOneCode(f.scale)));
   for (int64_t grp = 0; grp < l.groups; ++grp)
     for (int64_t blk = 0; blk < l.numBlocks(); ++blk)
       for (int64_t nn = 0; nn < l.n; ++nn)
@@ -198,8 +196,8 @@ void buildActivationKernel(ImplicitLocOpBuilder &kb, Value i, Parts &a,
                               nb.index(16)));
     Value rowValid = ltU(kb, row, nb.index(m));
     Value rowC = clampIdx(kb, row, nb.index(m));
-    Value isNeg = arith::CmpIOp::create(kb, arith::CmpIPredicate::ne, grp,
-                                        nb.index(0));
+    Value isNeg =
+        arith::CmpIOp::create(kb, arith::CmpIPredicate::ne, grp, nb.index(0));
     Value word = nb.i32(0);
     for (int64_t e = 0; e < 4; ++e) {
       Value k = arith::AddIOp::create(kb, k0, nb.index(e));
@@ -211,12 +209,12 @@ void buildActivationKernel(ImplicitLocOpBuilder &kb, Value i, Parts &a,
               kb, kb.getI32Type(), arith::RemUIOp::create(kb, kc, nb.index(2))),
           valid);
       SmallVector<Value> parts = twiceParts(kb, code, fa.asymmetric);
-      Value v = parts.size() == 1
-                    ? parts[0]
-                    : Value(arith::SelectOp::create(kb, isNeg, parts[1],
-                                                    parts[0]));
-      v = arith::ShLIOp::create(
-          kb, arith::AndIOp::create(kb, v, nb.i32(0xFF)), nb.i32(8 * e));
+      Value v =
+          parts.size() == 1
+              ? parts[0]
+              : Value(arith::SelectOp::create(kb, isNeg, parts[1], parts[0]));
+      v = arith::ShLIOp::create(kb, arith::AndIOp::create(kb, v, nb.i32(0xFF)),
+                                nb.i32(8 * e));
       word = arith::OrIOp::create(kb, word, v);
     }
     memref::StoreOp::create(kb, word, frags, ValueRange{i});
@@ -239,8 +237,8 @@ void buildActivationKernel(ImplicitLocOpBuilder &kb, Value i, Parts &a,
         arith::CmpIOp::create(kb, arith::CmpIPredicate::ne, grp, nb.index(0)),
         neg, code);
   }
-  Value v = arith::MulFOp::create(kb, nb.decodeScale(fa.scale, code),
-                                  nb.f32(0.25f));
+  Value v =
+      arith::MulFOp::create(kb, nb.decodeScale(fa.scale, code), nb.f32(0.25f));
   v = arith::SelectOp::create(kb, ltU(kb, blk, nb.index(l.numBlocks())), v,
                               nb.f32(0.0f));
   memref::StoreOp::create(kb, v, sa, ValueRange{i});
@@ -271,47 +269,17 @@ void buildFusedActivationKernel(ImplicitLocOpBuilder &kb, gpu::LaunchOp launch,
   Value row = launch.getBlockIds().y;
   Value k = arith::AddIOp::create(
       kb, arith::MulIOp::create(kb, s, nb.index(32)), lane);
-  Value valid = andOpt(kb, ltU(kb, row, nb.index(m)), ltU(kb, k, nb.index(l.k)));
-  Value v = toF32(kb, memref::LoadOp::create(
-                          kb, x,
-                          ValueRange{clampIdx(kb, row, nb.index(m)),
-                                     clampIdx(kb, k, nb.index(l.k))}));
+  Value valid =
+      andOpt(kb, ltU(kb, row, nb.index(m)), ltU(kb, k, nb.index(l.k)));
+  Value v = toF32(
+      kb, memref::LoadOp::create(kb, x,
+                                 ValueRange{clampIdx(kb, row, nb.index(m)),
+                                            clampIdx(kb, k, nb.index(l.k))}));
   v = arith::SelectOp::create(kb, valid, v, nb.f32(0.0f));
-  SmallVector<Value> stats =
-      accumulateBlockStatistics(kb, fa, v, initialBlockStatistics(kb, fa));
-  // Butterfly over the block's lanes.
+  LaneQuantization lq = quantizeLane(kb, fa, v, valid);
+  SmallVector<Value> codes = lq.scaleCodes;
+  Value code = lq.code;
   Type i32 = kb.getI32Type();
-  for (int64_t off = bs / 2; off >= 1; off /= 2) {
-    auto shfl = [&](Value val) {
-      return gpu::ShuffleOp::create(kb, val, int32_t(off), int32_t(32),
-                                    gpu::ShuffleMode::XOR)
-          .getShuffleResult();
-    };
-    SmallVector<Value> next;
-    for (int64_t i = 0; i < groups; ++i) {
-      Value o = shfl(stats[i]);
-      if (fa.asymmetric)
-        next.push_back(arith::SelectOp::create(
-            kb,
-            arith::CmpFOp::create(kb, arith::CmpFPredicate::OGT, o, stats[i]),
-            o, stats[i]));
-      else
-        next.push_back(arith::MaxNumFOp::create(kb, stats[i], o));
-    }
-    Value bad = arith::ExtUIOp::create(kb, i32, stats.back());
-    bad = arith::OrIOp::create(kb, bad, shfl(bad));
-    next.push_back(arith::CmpIOp::create(kb, arith::CmpIPredicate::ne, bad,
-                                         nb.i32(0)));
-    stats = next;
-  }
-  SmallVector<Value> codes, divs;
-  for (int64_t i = 0; i < groups; ++i) {
-    auto [code, div] = blockScale(kb, fa, stats[i], stats.back(), Value());
-    codes.push_back(code);
-    divs.push_back(div);
-  }
-  Value code = elementCode(kb, fa, v, divs[0], groups == 2 ? divs[1] : Value());
-  code = arith::SelectOp::create(kb, valid, code, nb.i32(0));
   SmallVector<Value> parts = twiceParts(kb, code, fa.asymmetric);
   // Fragment word position of this lane's group of four.
   Value e = arith::RemUIOp::create(kb, lane, nb.index(4));
@@ -319,24 +287,24 @@ void buildFusedActivationKernel(ImplicitLocOpBuilder &kb, gpu::LaunchOp launch,
   Value t = arith::DivUIOp::create(
       kb, arith::RemUIOp::create(kb, lane, nb.index(16)), nb.index(4));
   Value g = arith::RemUIOp::create(kb, row, nb.index(8));
-  Value reg = arith::AddIOp::create(
-      kb, arith::DivUIOp::create(kb, row, nb.index(8)),
-      arith::MulIOp::create(kb, half, nb.index(2)));
-  Value laneP = arith::AddIOp::create(
-      kb, arith::MulIOp::create(kb, g, nb.index(4)), t);
+  Value reg =
+      arith::AddIOp::create(kb, arith::DivUIOp::create(kb, row, nb.index(8)),
+                            arith::MulIOp::create(kb, half, nb.index(2)));
+  Value laneP =
+      arith::AddIOp::create(kb, arith::MulIOp::create(kb, g, nb.index(4)), t);
   Value shift = arith::IndexCastOp::create(
       kb, i32, arith::MulIOp::create(kb, e, nb.index(8)));
-  Value leader = arith::CmpIOp::create(kb, arith::CmpIPredicate::eq, e,
-                                       nb.index(0));
+  Value leader =
+      arith::CmpIOp::create(kb, arith::CmpIPredicate::eq, e, nb.index(0));
   for (int64_t grp = 0; grp < groups; ++grp) {
     Value word = arith::ShLIOp::create(
         kb, arith::AndIOp::create(kb, parts[grp], nb.i32(0xFF)), shift);
     for (int32_t off : {1, 2})
-      word = arith::OrIOp::create(
-          kb, word,
-          gpu::ShuffleOp::create(kb, word, off, int32_t(32),
-                                 gpu::ShuffleMode::XOR)
-              .getShuffleResult());
+      word = arith::OrIOp::create(kb, word,
+                                  gpu::ShuffleOp::create(kb, word, off,
+                                                         int32_t(32),
+                                                         gpu::ShuffleMode::XOR)
+                                      .getShuffleResult());
     Value at = arith::AddIOp::create(
         kb,
         arith::MulIOp::create(
@@ -374,8 +342,8 @@ void buildFusedActivationKernel(ImplicitLocOpBuilder &kb, gpu::LaunchOp launch,
                                   clampIdx(kb, row, nb.index(m))),
             nb.index(nbp)),
         blk);
-    Value sv = arith::MulFOp::create(
-        kb, nb.decodeScale(fa.scale, codes[grp]), nb.f32(0.25f));
+    Value sv = arith::MulFOp::create(kb, nb.decodeScale(fa.scale, codes[grp]),
+                                     nb.f32(0.25f));
     memref::StoreOp::create(kb, sv, sa, ValueRange{at});
   }
 }
@@ -409,9 +377,8 @@ void nvgpu_kernels::lowerToDecodeGEMV(RewriterBase &rewriter, MatmulOp op,
   b.setInsertionPoint(op);
   NumericBuilder nb(b);
   auto rt = cast<QTensorType>(op.getRhs().getType());
-  ref::Format fa = cast<QTensorType>(op.getLhs().getType())
-                       .getFormat()
-                       .getReferenceFormat();
+  ref::Format fa =
+      cast<QTensorType>(op.getLhs().getType()).getFormat().getReferenceFormat();
   ref::Format fb = rt.getFormat().getReferenceFormat();
   const int64_t kSize = rt.getShape()[0], nSize = rt.getShape()[1];
   const int64_t bs = fb.blockSize;
@@ -449,9 +416,9 @@ void nvgpu_kernels::lowerToDecodeGEMV(RewriterBase &rewriter, MatmulOp op,
   const int64_t scaleCount = groupsA * m * nbp;
   Value frags = memref::AllocOp::create(
       b, MemRefType::get({words}, b.getI32Type()), b.getI64IntegerAttr(16));
-  Value sa = memref::AllocOp::create(
-      b, MemRefType::get({scaleCount}, b.getF32Type()),
-      b.getI64IntegerAttr(16));
+  Value sa =
+      memref::AllocOp::create(b, MemRefType::get({scaleCount}, b.getF32Type()),
+                              b.getI64IntegerAttr(16));
   auto quantize = op.getLhs().getDefiningOp<QuantizeOp>();
   const bool fuse = quantize && quantize->hasOneUse() && !fa.tensorScale &&
                     !quantize.getTensorScale();
@@ -459,16 +426,11 @@ void nvgpu_kernels::lowerToDecodeGEMV(RewriterBase &rewriter, MatmulOp op,
   if (fuse) {
     Value x = readBuffer(b, quantize.getInput());
     const int64_t mPad = m <= 8 ? 8 : 16;
-    auto launch = gpu::LaunchOp::create(
-        b, nb.index(l.paddedK() / 128), nb.index(mPad), nb.index(1),
-        nb.index(128), nb.index(1), nb.index(1));
-    OpBuilder::InsertionGuard guard(b);
-    Block &body = launch.getBody().front();
-    b.setInsertionPointToStart(&body);
-    gpu::TerminatorOp::create(b);
-    b.setInsertionPoint(body.getTerminator());
-    ImplicitLocOpBuilder kb(op.getLoc(), b);
-    buildFusedActivationKernel(kb, launch, x, frags, sa, l, m, fa);
+    buildLaunch(b, nb.index(l.paddedK() / 128), nb.index(mPad), 128,
+                [&](ImplicitLocOpBuilder &kb, gpu::LaunchOp launch) {
+                  buildFusedActivationKernel(kb, launch, x, frags, sa, l, m,
+                                             fa);
+                });
   } else {
     Parts a = unpack(b, op.getLhs());
     Value aData = readBuffer(b, a.data), aPos = readBuffer(b, a.pos);
@@ -476,22 +438,17 @@ void nvgpu_kernels::lowerToDecodeGEMV(RewriterBase &rewriter, MatmulOp op,
     gA = fa.tensorScale ? a.g : Value();
     const int64_t threads = 128;
     Value total = nb.index(std::max(words, scaleCount));
-    auto launch = gpu::LaunchOp::create(b, ceilDiv(b, total, threads),
-                                        nb.index(1), nb.index(1),
-                                        nb.index(threads), nb.index(1),
-                                        nb.index(1));
-    OpBuilder::InsertionGuard guard(b);
-    Block &body = launch.getBody().front();
-    b.setInsertionPointToStart(&body);
-    gpu::TerminatorOp::create(b);
-    b.setInsertionPoint(body.getTerminator());
-    ImplicitLocOpBuilder kb(op.getLoc(), b);
-    NumericBuilder kn(kb);
-    Value i = arith::AddIOp::create(
-        kb,
-        arith::MulIOp::create(kb, launch.getBlockIds().x, kn.index(threads)),
-        launch.getThreadIds().x);
-    buildActivationKernel(kb, i, a, aData, aPos, aNeg, frags, sa, l, m, fa);
+    buildLaunch(b, ceilDiv(b, total, threads), nb.index(1), threads,
+                [&](ImplicitLocOpBuilder &kb, gpu::LaunchOp launch) {
+                  NumericBuilder kn(kb);
+                  Value i = arith::AddIOp::create(
+                      kb,
+                      arith::MulIOp::create(kb, launch.getBlockIds().x,
+                                            kn.index(threads)),
+                      launch.getThreadIds().x);
+                  buildActivationKernel(kb, i, a, aData, aPos, aNeg, frags, sa,
+                                        l, m, fa);
+                });
   }
 
   // The GEMV kernel.
@@ -504,14 +461,14 @@ void nvgpu_kernels::lowerToDecodeGEMV(RewriterBase &rewriter, MatmulOp op,
   const int64_t bps = warps * bpl; // blocks per step
   const int64_t steps = (kLoads + warps - 1) / warps;
   const int64_t nb32 = l.numBlocks();
-  auto wgSpace = gpu::AddressSpaceAttr::get(b.getContext(),
-                                            gpu::AddressSpace::Workgroup);
+  auto wgSpace =
+      gpu::AddressSpaceAttr::get(b.getContext(), gpu::AddressSpace::Workgroup);
   auto termsT = MemRefType::get({m * 8 * bps}, b.getF32Type(),
                                 MemRefLayoutAttrInterface(), wgSpace);
   Value gB = fb.tensorScale ? w.g : Value();
-  auto launch = gpu::LaunchOp::create(
-      b, nb.index(l.nTiles()), nb.index(1), nb.index(1),
-      nb.index(32 * warps), nb.index(1), nb.index(1));
+  auto launch =
+      gpu::LaunchOp::create(b, nb.index(l.nTiles()), nb.index(1), nb.index(1),
+                            nb.index(32 * warps), nb.index(1), nb.index(1));
   {
     OpBuilder::InsertionGuard guard(b);
     Block &body = launch.getBody().front();
@@ -609,10 +566,10 @@ void nvgpu_kernels::lowerToDecodeGEMV(RewriterBase &rewriter, MatmulOp op,
           Value zeroAcc = arith::ConstantOp::create(
               sb, DenseElementsAttr::get(zeroAccT, sb.getI32IntegerAttr(0)));
           for (int64_t j = 0; j < GEMVLayout::kStepsPerLoad; ++j) {
-            Value word = vector::ExtractOp::create(sb, wordsV,
-                                                   ArrayRef<int64_t>{j});
-            Value flipped = arith::XOrIOp::create(
-                sb, word, sn.i32(int32_t(0x88888888u)));
+            Value word =
+                vector::ExtractOp::create(sb, wordsV, ArrayRef<int64_t>{j});
+            Value flipped =
+                arith::XOrIOp::create(sb, word, sn.i32(int32_t(0x88888888u)));
             auto prmt = [&](Value sel) {
               return NVVM::PermuteOp::create(sb, i32, tLo, tHi, sel,
                                              NVVM::PermuteMode::DEFAULT)
@@ -636,20 +593,18 @@ void nvgpu_kernels::lowerToDecodeGEMV(RewriterBase &rewriter, MatmulOp op,
                       sb,
                       arith::MulIOp::create(
                           sb,
-                          arith::AddIOp::create(
-                              sb, sn.index(ga * kSteps), sc),
+                          arith::AddIOp::create(sb, sn.index(ga * kSteps), sc),
                           sn.index(32)),
                       lane),
                   sn.index(4));
-              Value v = vector::LoadOp::create(sb, v4i32, frags,
-                                               ValueRange{base}, false,
-                                               llvm::MaybeAlign(16));
+              Value v =
+                  vector::LoadOp::create(sb, v4i32, frags, ValueRange{base},
+                                         false, llvm::MaybeAlign(16));
               for (int64_t r = 0; r < 4; ++r)
-                aRegs[ga].push_back(
-                    (r % 2 == 1 && m <= 8)
-                        ? sn.i32(0)
-                        : Value(vector::ExtractOp::create(
-                              sb, v, ArrayRef<int64_t>{r})));
+                aRegs[ga].push_back((r % 2 == 1 && m <= 8)
+                                        ? sn.i32(0)
+                                        : Value(vector::ExtractOp::create(
+                                              sb, v, ArrayRef<int64_t>{r})));
             }
             // One or two blocks per k-step.
             const int64_t blocksHere = GEMVLayout::kStep / bs;
@@ -705,8 +660,7 @@ void nvgpu_kernels::lowerToDecodeGEMV(RewriterBase &rewriter, MatmulOp op,
                       sb,
                       arith::MulIOp::create(
                           sb,
-                          arith::AddIOp::create(
-                              sb, sn.index(ga * m), rowsC[h]),
+                          arith::AddIOp::create(sb, sn.index(ga * m), rowsC[h]),
                           sn.index(nbp)),
                       blkC);
                   saRow.push_back(
@@ -717,8 +671,7 @@ void nvgpu_kernels::lowerToDecodeGEMV(RewriterBase &rewriter, MatmulOp op,
                   for (int64_t ga = 0; ga < groupsA; ++ga)
                     for (int64_t gb = 0; gb < groupsB; ++gb) {
                       Value sI = vector::ExtractOp::create(
-                          sb, sums[ga * groupsB + gb],
-                          ArrayRef<int64_t>{h, p});
+                          sb, sums[ga * groupsB + gb], ArrayRef<int64_t>{h, p});
                       Value term = arith::MulFOp::create(
                           sb,
                           arith::MulFOp::create(
@@ -737,8 +690,7 @@ void nvgpu_kernels::lowerToDecodeGEMV(RewriterBase &rewriter, MatmulOp op,
                           sb,
                           arith::AddIOp::create(
                               sb,
-                              arith::MulIOp::create(sb, rowsC[h],
-                                                    sn.index(8)),
+                              arith::MulIOp::create(sb, rowsC[h], sn.index(8)),
                               col),
                           sn.index(bps)),
                       slot);
@@ -768,11 +720,11 @@ void nvgpu_kernels::lowerToDecodeGEMV(RewriterBase &rewriter, MatmulOp op,
               Value v = memref::LoadOp::create(
                   sb, terms,
                   ValueRange{arith::AddIOp::create(sb, base, sn.index(bi))});
-              Value exists = ltU(
-                  sb, arith::AddIOp::create(sb, firstBlk, sn.index(bi)),
-                  sn.index(nb32));
-              x = arith::SelectOp::create(
-                  sb, exists, arith::AddFOp::create(sb, x, v), x);
+              Value exists =
+                  ltU(sb, arith::AddIOp::create(sb, firstBlk, sn.index(bi)),
+                      sn.index(nb32));
+              x = arith::SelectOp::create(sb, exists,
+                                          arith::AddFOp::create(sb, x, v), x);
             }
             scf::YieldOp::create(sb, x);
             sb.setInsertionPointToStart(foldIf.elseBlock());
@@ -822,95 +774,90 @@ LogicalResult nvgpu_kernels::lowerToGEMVLayout(RewriterBase &rewriter,
   NumericBuilder nb(b);
   const int64_t threads = 128;
   const int64_t total = std::max(l.codeBytes(), l.scaleBytes());
-  auto launch = gpu::LaunchOp::create(
-      b, nb.index((total + threads - 1) / threads), nb.index(1), nb.index(1),
-      nb.index(threads), nb.index(1), nb.index(1));
-  {
-    OpBuilder::InsertionGuard guard(b);
-    Block &body = launch.getBody().front();
-    b.setInsertionPointToStart(&body);
-    gpu::TerminatorOp::create(b);
-    b.setInsertionPoint(body.getTerminator());
-    ImplicitLocOpBuilder kb(op->getLoc(), b);
-    NumericBuilder kn(kb);
-    Value i = arith::AddIOp::create(
-        kb,
-        arith::MulIOp::create(kb, launch.getBlockIds().x, kn.index(threads)),
-        launch.getThreadIds().x);
-    auto div = [&](Value x, int64_t d) {
-      return arith::DivUIOp::create(kb, x, kn.index(d)).getResult();
-    };
-    auto rem = [&](Value x, int64_t d) {
-      return arith::RemUIOp::create(kb, x, kn.index(d)).getResult();
-    };
-    auto add = [&](Value x, Value y) {
-      return arith::AddIOp::create(kb, x, y).getResult();
-    };
-    auto mul = [&](Value x, int64_t c) {
-      return arith::MulIOp::create(kb, x, kn.index(c)).getResult();
-    };
-    {
-      // Code byte i: word i / 4, nibbles 2·(i % 4) and 2·(i % 4) + 1.
-      auto inside =
-          scf::IfOp::create(kb, ltU(kb, i, kn.index(l.codeBytes())), false);
-      OpBuilder::InsertionGuard g2(kb);
-      kb.setInsertionPointToStart(inside.thenBlock());
-      Value word = div(i, 4), q = rem(i, 4);
-      Value j = rem(word, 4), lane = rem(div(word, 4), 32);
-      Value rest = div(word, 128);
-      Value ld = rem(rest, l.kLoads()), tile = div(rest, l.kLoads());
-      Value s = add(mul(ld, 4), j);
-      Value g = div(lane, 4), tt = rem(lane, 4);
-      Value nn = add(mul(tile, 8), g);
-      Value nValid = ltU(kb, nn, kn.index(l.n));
-      Value nC = clampIdx(kb, nn, kn.index(l.n));
-      Value byte = kn.i32(0);
-      for (int64_t e = 0; e < 2; ++e) {
-        // Nibble ii = 2q + e: half ii / 4, position ii % 4.
-        Value ii = add(mul(q, 2), kn.index(e));
-        Value kk = add(add(mul(s, 32), mul(div(ii, 4), 16)),
-                       add(mul(tt, 4), rem(ii, 4)));
-        Value valid = andOpt(kb, nValid, ltU(kb, kk, kn.index(l.k)));
-        Value kC = clampIdx(kb, kk, kn.index(l.k));
-        Value code = fetchNibble(
-            kb, data, {kC, div(nC, 2)},
-            arith::IndexCastOp::create(kb, kb.getI32Type(), rem(nC, 2)),
-            valid);
-        byte = arith::OrIOp::create(
-            kb, byte, arith::ShLIOp::create(kb, code, kn.i32(4 * e)));
-      }
-      memref::StoreOp::create(
-          kb, arith::TruncIOp::create(kb, kb.getI8Type(), byte), codes,
-          ValueRange{i});
-    }
-    auto inside =
-        scf::IfOp::create(kb, ltU(kb, i, kn.index(l.scaleBytes())), false);
-    OpBuilder::InsertionGuard g2(kb);
-    kb.setInsertionPointToStart(inside.thenBlock());
-    const int64_t bpl = l.blocksPerLoad();
-    Value q = rem(i, bpl), par = rem(div(i, bpl), 2), tt = rem(div(i, 2 * bpl), 4);
-    Value rest = div(i, 8 * bpl);
-    Value ld = rem(rest, l.kLoads()), rest2 = div(rest, l.kLoads());
-    Value tile = rem(rest2, l.nTiles()), grp = div(rest2, l.nTiles());
-    Value blk = add(mul(ld, bpl), q);
-    Value nn = add(add(mul(tile, 8), mul(tt, 2)), par);
-    Value valid = andOpt(kb, ltU(kb, blk, kn.index(l.numBlocks())),
-                         ltU(kb, nn, kn.index(l.n)));
-    SmallVector<Value> idx = {clampIdx(kb, blk, kn.index(l.numBlocks())),
-                              clampIdx(kb, nn, kn.index(l.n))};
-    Value code = fetchScaleCode(kb, pos, idx);
-    if (neg)
-      code = arith::SelectOp::create(
-          kb,
-          arith::CmpIOp::create(kb, arith::CmpIPredicate::ne, grp,
-                                kn.index(0)),
-          fetchScaleCode(kb, neg, idx), code);
-    code = arith::SelectOp::create(kb, valid, code,
-                                   kn.i32(ref::getScaleOneCode(f.scale)));
-    memref::StoreOp::create(
-        kb, arith::TruncIOp::create(kb, kb.getI8Type(), code), scales,
-        ValueRange{i});
-  }
+  buildLaunch(
+      b, nb.index((total + threads - 1) / threads), nb.index(1), threads,
+      [&](ImplicitLocOpBuilder &kb, gpu::LaunchOp launch) {
+        NumericBuilder kn(kb);
+        Value i = arith::AddIOp::create(
+            kb,
+            arith::MulIOp::create(kb, launch.getBlockIds().x,
+                                  kn.index(threads)),
+            launch.getThreadIds().x);
+        auto div = [&](Value x, int64_t d) {
+          return arith::DivUIOp::create(kb, x, kn.index(d)).getResult();
+        };
+        auto rem = [&](Value x, int64_t d) {
+          return arith::RemUIOp::create(kb, x, kn.index(d)).getResult();
+        };
+        auto add = [&](Value x, Value y) {
+          return arith::AddIOp::create(kb, x, y).getResult();
+        };
+        auto mul = [&](Value x, int64_t c) {
+          return arith::MulIOp::create(kb, x, kn.index(c)).getResult();
+        };
+        {
+          // Code byte i: word i / 4, nibbles 2·(i % 4) and 2·(i % 4) + 1.
+          auto inside =
+              scf::IfOp::create(kb, ltU(kb, i, kn.index(l.codeBytes())), false);
+          OpBuilder::InsertionGuard g2(kb);
+          kb.setInsertionPointToStart(inside.thenBlock());
+          Value word = div(i, 4), q = rem(i, 4);
+          Value j = rem(word, 4), lane = rem(div(word, 4), 32);
+          Value rest = div(word, 128);
+          Value ld = rem(rest, l.kLoads()), tile = div(rest, l.kLoads());
+          Value s = add(mul(ld, 4), j);
+          Value g = div(lane, 4), tt = rem(lane, 4);
+          Value nn = add(mul(tile, 8), g);
+          Value nValid = ltU(kb, nn, kn.index(l.n));
+          Value nC = clampIdx(kb, nn, kn.index(l.n));
+          Value byte = kn.i32(0);
+          for (int64_t e = 0; e < 2; ++e) {
+            // Nibble ii = 2q + e: half ii / 4, position ii % 4.
+            Value ii = add(mul(q, 2), kn.index(e));
+            Value kk = add(add(mul(s, 32), mul(div(ii, 4), 16)),
+                           add(mul(tt, 4), rem(ii, 4)));
+            Value valid = andOpt(kb, nValid, ltU(kb, kk, kn.index(l.k)));
+            Value kC = clampIdx(kb, kk, kn.index(l.k));
+            Value code = fetchNibble(
+                kb, data, {kC, div(nC, 2)},
+                arith::IndexCastOp::create(kb, kb.getI32Type(), rem(nC, 2)),
+                valid);
+            byte = arith::OrIOp::create(
+                kb, byte, arith::ShLIOp::create(kb, code, kn.i32(4 * e)));
+          }
+          memref::StoreOp::create(
+              kb, arith::TruncIOp::create(kb, kb.getI8Type(), byte), codes,
+              ValueRange{i});
+        }
+        auto inside =
+            scf::IfOp::create(kb, ltU(kb, i, kn.index(l.scaleBytes())), false);
+        OpBuilder::InsertionGuard g2(kb);
+        kb.setInsertionPointToStart(inside.thenBlock());
+        const int64_t bpl = l.blocksPerLoad();
+        Value q = rem(i, bpl), par = rem(div(i, bpl), 2),
+              tt = rem(div(i, 2 * bpl), 4);
+        Value rest = div(i, 8 * bpl);
+        Value ld = rem(rest, l.kLoads()), rest2 = div(rest, l.kLoads());
+        Value tile = rem(rest2, l.nTiles()), grp = div(rest2, l.nTiles());
+        Value blk = add(mul(ld, bpl), q);
+        Value nn = add(add(mul(tile, 8), mul(tt, 2)), par);
+        Value valid = andOpt(kb, ltU(kb, blk, kn.index(l.numBlocks())),
+                             ltU(kb, nn, kn.index(l.n)));
+        SmallVector<Value> idx = {clampIdx(kb, blk, kn.index(l.numBlocks())),
+                                  clampIdx(kb, nn, kn.index(l.n))};
+        Value code = fetchScaleCode(kb, pos, idx);
+        if (neg)
+          code = arith::SelectOp::create(
+              kb,
+              arith::CmpIOp::create(kb, arith::CmpIPredicate::ne, grp,
+                                    kn.index(0)),
+              fetchScaleCode(kb, neg, idx), code);
+        code = arith::SelectOp::create(kb, valid, code,
+                                       kn.i32(ref::getScaleOneCode(f.scale)));
+        memref::StoreOp::create(
+            kb, arith::TruncIOp::create(kb, kb.getI8Type(), code), scales,
+            ValueRange{i});
+      });
   auto tensorOf = [&](Value m) {
     auto mt = cast<MemRefType>(m.getType());
     return bufferization::ToTensorOp::create(

@@ -52,8 +52,8 @@ using namespace mlir::mx;
 using namespace mlir::mx::kernel;
 using namespace mlir::mx::nvgpu_kernels;
 
-SmallVector<Value> nvgpu_kernels::twiceParts(ImplicitLocOpBuilder &kb, Value code,
-                                     bool asym) {
+SmallVector<Value> nvgpu_kernels::twiceParts(ImplicitLocOpBuilder &kb,
+                                             Value code, bool asym) {
   NumericBuilder nb(kb);
   // |2v| by magnitude code m (0..7): byte m of a 64-bit constant.
   static const uint64_t magnitudes = [] {

@@ -41,8 +41,7 @@ std::string ineligibility(QuantizeOp op) {
   QTensorType qt = op.getResult().getType();
   ref::Format f = qt.getFormat().getReferenceFormat();
   auto xt = cast<RankedTensorType>(op.getInput().getType());
-  if (xt.getRank() < 1 || xt.getRank() > 2 ||
-      qt.getAxis() != xt.getRank() - 1)
+  if (xt.getRank() < 1 || xt.getRank() > 2 || qt.getAxis() != xt.getRank() - 1)
     return "not rank 1 or 2 blocked along the last axis";
   if (f.elem != ref::ElemKind::E2M1)
     return "element format other than E2M1 (FP4)";
@@ -96,93 +95,60 @@ void lowerQuantize(RewriterBase &rewriter, QuantizeOp op) {
   Value padded = arith::MulIOp::create(b, ceilDiv(len, kWarp), nb.index(kWarp));
   Value total = arith::MulIOp::create(b, rows, padded);
   Value one = nb.index(1);
-  auto launch = gpu::LaunchOp::create(b, ceilDiv(total, kThreads), one, one,
-                                      nb.index(kThreads), one, one);
-  {
-    OpBuilder::InsertionGuard guard(b);
-    Block &body = launch.getBody().front();
-    b.setInsertionPointToStart(&body);
-    gpu::TerminatorOp::create(b);
-    b.setInsertionPoint(body.getTerminator());
-    ImplicitLocOpBuilder kb(op.getLoc(), b);
-    NumericBuilder kn(kb);
-    Value i = arith::AddIOp::create(
-        kb, arith::MulIOp::create(kb, launch.getBlockIds().x, kn.index(kThreads)),
-        launch.getThreadIds().x);
-    Value row = arith::DivUIOp::create(kb, i, padded);
-    Value k = arith::RemUIOp::create(kb, i, padded);
-    Value rowValid = ltU(kb, row, rows);
-    Value valid = andOpt(kb, rowValid, ltU(kb, k, len));
-    Value rowC = clampIdx(kb, row, rows), kC = clampIdx(kb, k, len);
-    Value v = toF32(kb, memref::LoadOp::create(kb, x, at(rowC, kC)));
-    v = arith::SelectOp::create(kb, valid, v, kn.f32(0.0f));
-    SmallVector<Value> stats =
-        accumulateBlockStatistics(kb, f, v, initialBlockStatistics(kb, f));
-    Type i32 = kb.getI32Type();
-    auto shfl = [&](Value val, int32_t off) {
-      return gpu::ShuffleOp::create(kb, val, off, int32_t(kWarp),
-                                    gpu::ShuffleMode::XOR)
-          .getShuffleResult();
-    };
-    // The block's lanes are aligned: bs divides 32 and rows start at
-    // multiples of 32 positions.
-    for (int32_t off = bs / 2; off >= 1; off /= 2) {
-      SmallVector<Value> next;
-      for (int64_t g = 0; g < groups; ++g) {
-        Value o = shfl(stats[g], off);
-        next.push_back(
-            f.asymmetric
-                ? Value(arith::SelectOp::create(
-                      kb,
-                      arith::CmpFOp::create(kb, arith::CmpFPredicate::OGT, o,
-                                            stats[g]),
-                      o, stats[g]))
-                : Value(arith::MaxNumFOp::create(kb, stats[g], o)));
-      }
-      Value bad = arith::ExtUIOp::create(kb, i32, stats.back());
-      bad = arith::OrIOp::create(kb, bad, shfl(bad, off));
-      next.push_back(arith::CmpIOp::create(kb, arith::CmpIPredicate::ne, bad,
-                                           kn.i32(0)));
-      stats = next;
-    }
-    SmallVector<Value> codes, divs;
-    for (int64_t g = 0; g < groups; ++g) {
-      auto [code, div] = blockScale(kb, f, stats[g], stats.back(), Value());
-      codes.push_back(code);
-      divs.push_back(div);
-    }
-    Value code = elementCode(kb, f, v, divs[0], groups == 2 ? divs[1] : Value());
-    code = arith::SelectOp::create(kb, valid, code, kn.i32(0));
-    code = arith::AndIOp::create(kb, code, kn.i32(0xF));
-    // The even lane of a pair stores the byte (element 2j low, 2j+1 high).
-    Value hi = shfl(code, 1);
-    Value byte = arith::OrIOp::create(
-        kb, code, arith::ShLIOp::create(kb, hi, kn.i32(4)));
-    Value even = arith::CmpIOp::create(
-        kb, arith::CmpIPredicate::eq,
-        arith::RemUIOp::create(kb, k, kn.index(2)), kn.index(0));
-    {
-      auto ifOp = scf::IfOp::create(kb, andOpt(kb, valid, even), false);
-      OpBuilder::InsertionGuard g2(kb);
-      kb.setInsertionPointToStart(ifOp.thenBlock());
-      memref::StoreOp::create(
-          kb, arith::TruncIOp::create(kb, kb.getI8Type(), byte), data,
-          at(rowC, arith::DivUIOp::create(kb, kC, kn.index(2))));
-    }
-    Value leader = arith::CmpIOp::create(
-        kb, arith::CmpIPredicate::eq,
-        arith::RemUIOp::create(kb, k, kn.index(bs)), kn.index(0));
-    auto ifOp = scf::IfOp::create(kb, andOpt(kb, valid, leader), false);
-    OpBuilder::InsertionGuard g2(kb);
-    kb.setInsertionPointToStart(ifOp.thenBlock());
-    Type scaleTy = scalesT.getElementType();
-    for (int64_t g = 0; g < groups; ++g) {
-      Value c8 = arith::TruncIOp::create(kb, kb.getI8Type(), codes[g]);
-      memref::StoreOp::create(
-          kb, arith::BitcastOp::create(kb, scaleTy, c8), scales[g],
-          at(rowC, arith::DivUIOp::create(kb, kC, kn.index(bs))));
-    }
-  }
+  buildLaunch(
+      b, ceilDiv(total, kThreads), one, kThreads,
+      [&](ImplicitLocOpBuilder &kb, gpu::LaunchOp launch) {
+        NumericBuilder kn(kb);
+        Value i = arith::AddIOp::create(
+            kb,
+            arith::MulIOp::create(kb, launch.getBlockIds().x,
+                                  kn.index(kThreads)),
+            launch.getThreadIds().x);
+        Value row = arith::DivUIOp::create(kb, i, padded);
+        Value k = arith::RemUIOp::create(kb, i, padded);
+        Value rowValid = ltU(kb, row, rows);
+        Value valid = andOpt(kb, rowValid, ltU(kb, k, len));
+        Value rowC = clampIdx(kb, row, rows), kC = clampIdx(kb, k, len);
+        Value v = toF32(kb, memref::LoadOp::create(kb, x, at(rowC, kC)));
+        v = arith::SelectOp::create(kb, valid, v, kn.f32(0.0f));
+        LaneQuantization lq = quantizeLane(kb, f, v, valid);
+        SmallVector<Value> codes = lq.scaleCodes;
+        Value code = lq.code;
+        auto shfl = [&](Value val, int32_t off) {
+          return gpu::ShuffleOp::create(kb, val, off, int32_t(kWarp),
+                                        gpu::ShuffleMode::XOR)
+              .getShuffleResult();
+        };
+        code = arith::AndIOp::create(kb, code, kn.i32(0xF));
+        // The even lane of a pair stores the byte (element 2j low, 2j+1 high).
+        Value hi = shfl(code, 1);
+        Value byte = arith::OrIOp::create(
+            kb, code, arith::ShLIOp::create(kb, hi, kn.i32(4)));
+        Value even = arith::CmpIOp::create(
+            kb, arith::CmpIPredicate::eq,
+            arith::RemUIOp::create(kb, k, kn.index(2)), kn.index(0));
+        {
+          auto ifOp = scf::IfOp::create(kb, andOpt(kb, valid, even), false);
+          OpBuilder::InsertionGuard g2(kb);
+          kb.setInsertionPointToStart(ifOp.thenBlock());
+          memref::StoreOp::create(
+              kb, arith::TruncIOp::create(kb, kb.getI8Type(), byte), data,
+              at(rowC, arith::DivUIOp::create(kb, kC, kn.index(2))));
+        }
+        Value leader = arith::CmpIOp::create(
+            kb, arith::CmpIPredicate::eq,
+            arith::RemUIOp::create(kb, k, kn.index(bs)), kn.index(0));
+        auto ifOp = scf::IfOp::create(kb, andOpt(kb, valid, leader), false);
+        OpBuilder::InsertionGuard g2(kb);
+        kb.setInsertionPointToStart(ifOp.thenBlock());
+        Type scaleTy = scalesT.getElementType();
+        for (int64_t g = 0; g < groups; ++g) {
+          Value c8 = arith::TruncIOp::create(kb, kb.getI8Type(), codes[g]);
+          memref::StoreOp::create(
+              kb, arith::BitcastOp::create(kb, scaleTy, c8), scales[g],
+              at(rowC, arith::DivUIOp::create(kb, kC, kn.index(bs))));
+        }
+      });
   auto tensorOf = [&](Value m, RankedTensorType t) {
     return bufferization::ToTensorOp::create(b, t, m, /*restrict=*/true,
                                              /*writable=*/true)

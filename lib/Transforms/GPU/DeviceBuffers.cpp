@@ -184,22 +184,21 @@ private:
   LogicalResult rewrite(Operation *op) {
     ImplicitLocOpBuilder b(op->getLoc(), op);
     if (auto g = dyn_cast<memref::GetGlobalOp>(op)) {
-      if (failed(checkBuffer(op, g.getType())) ||
-          !g.getType().hasStaticShape())
+      if (failed(checkBuffer(op, g.getType())) || !g.getType().hasStaticShape())
         return failure();
       MemRefType t = g.getType();
       b.setInsertionPointAfter(g);
       SmallVector<Value> sizes;
       Value n = numElements(b, t, {}, sizes);
-      Value bytes = i64(b, arith::MulIOp::create(
-                               b, n,
-                               arith::ConstantIndexOp::create(
-                                   b, elementBytes(t.getElementType()))));
+      Value bytes = i64(
+          b, arith::MulIOp::create(b, n,
+                                   arith::ConstantIndexOp::create(
+                                       b, elementBytes(t.getElementType()))));
       Value host = pointerOf(b, g.getResult());
       Value dev = call(b, "mxGpuDeviceConstant", {host, bytes}, true);
       Value m = wrap(b, t, dev, sizes);
-      g.getResult().replaceAllUsesExcept(m, host.getDefiningOp()->getOperand(0)
-                                                .getDefiningOp());
+      g.getResult().replaceAllUsesExcept(
+          m, host.getDefiningOp()->getOperand(0).getDefiningOp());
       return success();
     }
     if (auto a = dyn_cast<memref::AllocOp>(op)) {
@@ -208,10 +207,10 @@ private:
       MemRefType t = a.getType();
       SmallVector<Value> sizes;
       Value n = numElements(b, t, a.getDynamicSizes(), sizes);
-      Value bytes = i64(b, arith::MulIOp::create(
-                               b, n,
-                               arith::ConstantIndexOp::create(
-                                   b, elementBytes(t.getElementType()))));
+      Value bytes = i64(
+          b, arith::MulIOp::create(b, n,
+                                   arith::ConstantIndexOp::create(
+                                       b, elementBytes(t.getElementType()))));
       Value dev = call(b, "mxGpuAlloc", {bytes}, true);
       a.getResult().replaceAllUsesWith(wrap(b, t, dev, sizes));
       a.erase();
@@ -235,10 +234,10 @@ private:
         if (t.isDynamicDim(i))
           dyn.push_back(memref::DimOp::create(b, c.getSource(), i));
       Value n = numElements(b, t, dyn, sizes);
-      Value bytes = i64(b, arith::MulIOp::create(
-                               b, n,
-                               arith::ConstantIndexOp::create(
-                                   b, elementBytes(t.getElementType()))));
+      Value bytes = i64(
+          b, arith::MulIOp::create(b, n,
+                                   arith::ConstantIndexOp::create(
+                                       b, elementBytes(t.getElementType()))));
       call(b, "mxGpuCopy",
            {pointerOf(b, c.getTarget()), pointerOf(b, c.getSource()), bytes},
            false);
@@ -247,7 +246,8 @@ private:
     }
     auto c = cast<func::CallOp>(op);
     auto callee = module.lookupSymbol<func::FuncOp>(c.getCallee());
-    if (!callee || !callee.isExternal() || callee.getName().starts_with("mxGpu"))
+    if (!callee || !callee.isExternal() ||
+        callee.getName().starts_with("mxGpu"))
       return success();
     // A host function: give it host copies of its memref arguments.
     SmallVector<Value> hostBuffers;
@@ -266,10 +266,10 @@ private:
         if (t.isDynamicDim(i))
           dyn.push_back(memref::DimOp::create(b, ranked, i));
       Value n = numElements(b, t, dyn, sizes);
-      Value bytes = i64(b, arith::MulIOp::create(
-                               b, n,
-                               arith::ConstantIndexOp::create(
-                                   b, elementBytes(t.getElementType()))));
+      Value bytes = i64(
+          b, arith::MulIOp::create(b, n,
+                                   arith::ConstantIndexOp::create(
+                                       b, elementBytes(t.getElementType()))));
       auto hostT = MemRefType::get(t.getShape(), t.getElementType());
       Value host = memref::AllocOp::create(b, hostT, dyn);
       call(b, "mxGpuCopyToHost",

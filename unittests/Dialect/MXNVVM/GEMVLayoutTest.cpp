@@ -41,7 +41,8 @@ uint32_t prmt(uint32_t lo, uint32_t hi, uint32_t sel) {
 }
 
 TEST(GEMVLayout, CodePositionsAreABijection) {
-  for (auto [k, n] : {std::pair<int64_t, int64_t>{256, 64}, {100, 24}, {33, 9}}) {
+  for (auto [k, n] :
+       {std::pair<int64_t, int64_t>{256, 64}, {100, 24}, {33, 9}}) {
     GEMVLayout l(k, n, 32, 1);
     std::set<int64_t> seen;
     for (int64_t kk = 0; kk < k; ++kk)
@@ -118,8 +119,8 @@ TEST(GEMVLayout, DecodedBlockSumsAreExact) {
           want += av * twice[b[pos * n + 8 * nt + c]];
           got += av * (bx[kk][c] - bz[kk][c]);
         }
-        ASSERT_EQ(got, want) << "tile " << nt << " k-step " << s << " col "
-                             << c;
+        ASSERT_EQ(got, want)
+            << "tile " << nt << " k-step " << s << " col " << c;
       }
     }
 }

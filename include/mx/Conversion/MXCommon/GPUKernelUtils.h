@@ -61,6 +61,25 @@ void lowerMatmulToLaunch(
     function_ref<void(ImplicitLocOpBuilder &, gpu::LaunchOp, const GPUMatmul &)>
         buildBody);
 
+/// A gpu.launch of a (`gridX`, `gridY`) grid of `threads`-thread blocks
+/// whose body `buildBody` fills.
+gpu::LaunchOp buildLaunch(
+    ImplicitLocOpBuilder &b, Value gridX, Value gridY, int64_t threads,
+    function_ref<void(ImplicitLocOpBuilder &, gpu::LaunchOp)> buildBody);
+
+/// The quantization (docs/Spec.md §2) of one element per lane, the lanes of
+/// a block consecutive and aligned in the warp (the block size divides 32):
+/// the block statistics reduced over the block's lanes with shuffles (max
+/// and or do not depend on the order), the scale code of every sign group
+/// and the lane's element code (0 where `valid` is false; `v` must be 0
+/// there). The scalar steps are those of convert-mx-to-linalg.
+struct LaneQuantization {
+  SmallVector<Value> scaleCodes;
+  Value code;
+};
+LaneQuantization quantizeLane(ImplicitLocOpBuilder &b,
+                              const ::mx::ref::Format &f, Value v, Value valid);
+
 /// `v` as a read-only buffer of any strided layout.
 Value readBuffer(ImplicitLocOpBuilder &b, Value v);
 /// Lane (within its warp / wave of `lanes`) and the origin (m0, n0) of its

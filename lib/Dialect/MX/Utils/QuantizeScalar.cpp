@@ -65,7 +65,8 @@ std::pair<Value, Value> mlir::mx::blockScale(ImplicitLocOpBuilder &b,
     ref::ElemKind sk = f.scale == ref::ScaleKind::E5M2 ? ref::ElemKind::E5M2
                                                        : ref::ElemKind::E4M3;
     Value s = arith::DivFOp::create(b, m, nb.f32(info.maxValue));
-    Value isZero = arith::CmpFOp::create(b, CmpFPredicate::OEQ, s, nb.f32(0.0f));
+    Value isZero =
+        arith::CmpFOp::create(b, CmpFPredicate::OEQ, s, nb.f32(0.0f));
     s = nb.select(isZero, nb.f32(1.0f), s);
     code = nb.encode(sk, f.rounding, s);
     div = nb.decode(sk, code);
@@ -79,8 +80,8 @@ Value mlir::mx::elementCode(ImplicitLocOpBuilder &b, const ref::Format &f,
                             Value v, Value div, Value divNeg) {
   NumericBuilder nb(b);
   if (f.asymmetric) {
-    Value positive = arith::CmpFOp::create(b, CmpFPredicate::OGT, v,
-                                           nb.f32(0.0f));
+    Value positive =
+        arith::CmpFOp::create(b, CmpFPredicate::OGT, v, nb.f32(0.0f));
     div = nb.select(positive, div, divNeg);
   }
   Value qv = arith::DivFOp::create(b, v, div);

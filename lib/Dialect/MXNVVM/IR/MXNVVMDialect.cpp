@@ -135,9 +135,8 @@ static LogicalResult verifyGEMVLayout(Operation *op, QTensorType t,
 LogicalResult GEMVWeightOp::verify() {
   QTensorType t = getResult().getType();
   if (t.hasTensorScale() != static_cast<bool>(getTensorScale()))
-    return emitOpError(t.hasTensorScale()
-                           ? "the format needs its tensor scale"
-                           : "the format has no tensor scale");
+    return emitOpError(t.hasTensorScale() ? "the format needs its tensor scale"
+                                          : "the format has no tensor scale");
   return verifyGEMVLayout(*this, t, getCodes().getType(),
                           getScales().getType());
 }

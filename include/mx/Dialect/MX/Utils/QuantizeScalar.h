@@ -38,8 +38,8 @@ std::pair<Value, Value> blockScale(ImplicitLocOpBuilder &b,
 
 /// The element code (i32) of `v` (f32) in a block with divisor `div` (and,
 /// for an asymmetric format, `divNeg` for the non-positive values) (§2.7).
-Value elementCode(ImplicitLocOpBuilder &b, const ::mx::ref::Format &f,
-                  Value v, Value div, Value divNeg);
+Value elementCode(ImplicitLocOpBuilder &b, const ::mx::ref::Format &f, Value v,
+                  Value div, Value divNeg);
 
 } // namespace mlir::mx
 

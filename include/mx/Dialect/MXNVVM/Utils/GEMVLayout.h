@@ -1,4 +1,5 @@
-//===- GEMVLayout.h - The NVIDIA GEMV storage layout of an FP4 weight -*- C++ -*-===//
+//===- GEMVLayout.h - The NVIDIA GEMV storage layout of an FP4 weight -*- C++
+//-*-===//
 //
 // SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 //
@@ -77,8 +78,7 @@ struct GEMVLayout {
   }
   /// Byte of the scale of block `b` of column `nn` in sign group `group`.
   int64_t scalePosition(int64_t group, int64_t b, int64_t nn) const {
-    const int64_t bpl = blocksPerLoad(), nt = nn / kTileN,
-                  c = nn % kTileN;
+    const int64_t bpl = blocksPerLoad(), nt = nn / kTileN, c = nn % kTileN;
     return (((group * nTiles() + nt) * kLoads() + b / bpl) * 4 + c / 2) * 2 *
                bpl +
            (c % 2) * bpl + b % bpl;
