@@ -518,7 +518,12 @@ void *mgpuModuleGetFunction(void *module, const char *name) {
   if (!check(d->cuModuleGetFunction(&f, module, name), "cuModuleGetFunction",
              name))
     return nullptr;
+  // Generated code looks the function up before every launch: record
+  // each one once.
   std::lock_guard<std::mutex> lock(namesMutex);
+  for (auto &entry : kernelNames)
+    if (entry.first == f)
+      return f;
   kernelNames.emplace_back(f, std::vector<char>(name, name + strlen(name) + 1));
   return f;
 }
@@ -543,8 +548,13 @@ void mgpuLaunchKernel(void *function, intptr_t gridX, intptr_t gridY,
   }
   if (!check(d->cuLaunchKernel(function, gridX, gridY, gridZ, blockX, blockY,
                                blockZ, smem, stream, params, extra),
-             "cuLaunchKernel", name))
+             "cuLaunchKernel", name)) {
+    if (start)
+      d->cuEventDestroy(start);
+    if (stop)
+      d->cuEventDestroy(stop);
     return;
+  }
   if (d->cuEventCreate) {
     check(d->cuEventRecord(stop, stream), "cuEventRecord", name);
     check(d->cuEventSynchronize(stop), "kernel execution", name);

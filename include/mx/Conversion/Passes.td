@@ -169,7 +169,9 @@ def ConvertMXMatmulToGPUMMAPass : Pass<"convert-mx-matmul-to-gpu-mma"> {
            "stream the weight in the NVIDIA GEMV layout (exact)">,
     Option<"decodeWarps", "decode-warps", "int64_t", /*default=*/"8",
            "Warps per thread block of the GEMV kernel (they split K; one "
-           "block per 8 output columns), in [1, 32]">
+           "block per 8 output columns), in [1, 32]; raised to ceil(M/4) "
+           "(one folding thread per output) and lowered to what 48 KiB of "
+           "shared memory holds for M">
   ];
   let statistics = [
     Statistic<"numRewritten", "rewritten", "mx.matmul ops lowered to tensor-core kernels">,

@@ -55,12 +55,15 @@ def MXGPUDeviceBuffersPass
     * `memref.copy` becomes a device-to-device copy in stream order;
     * a memref passed to a body-less host function (a runtime helper such
       as `printMemrefI32`) is first copied into a host buffer, which waits
-      for the stream: the only host synchronization in device mode.
+      for the stream: the only host synchronization in device mode. Such
+      arguments are read-only (what the host function writes is not copied
+      back).
 
     Memref arguments of the module's functions are device buffers: a caller
     passes device pointers (e.g. the `data_ptr()` of CUDA tensors) in the
-    memref descriptors. Buffers must be dense with identity layout; anything
-    else is an error.
+    memref descriptors. Allocated and uploaded buffers must have an identity
+    layout, copied and host-passed ones be dense row-major; anything else is
+    an error.
   }];
   let dependentDialects = ["::mlir::LLVM::LLVMDialect",
                            "::mlir::arith::ArithDialect",

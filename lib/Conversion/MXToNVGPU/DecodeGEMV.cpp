@@ -63,7 +63,7 @@ namespace ref = ::mx::ref;
 
 namespace {
 
-constexpr int64_t kMaxDecodeM = 16;
+constexpr int64_t kMaxDecodeM = 16, kMaxSharedBytes = 48 * 1024;
 
 /// The magnitudes |2v| of the E2M1 codes 0..7, bytes 0..3 and 4..7.
 std::pair<int32_t, int32_t> magnitudeTable() {
@@ -458,6 +458,11 @@ void nvgpu_kernels::lowerToDecodeGEMV(RewriterBase &rewriter, MatmulOp op,
   auto outT = MemRefType::get(accT.getShape(), accT.getElementType());
   Value out = memref::AllocOp::create(b, outT);
   const int64_t bpl = l.blocksPerLoad(), kLoads = l.kLoads();
+  // One folding thread per output needs 8·m threads (ceil(m/4) warps); the
+  // shared terms of a step (m·8·warps·bpl f32) must fit the 48 KiB of static
+  // shared memory.
+  warps = std::max(warps, (m + 3) / 4);
+  warps = std::min(warps, kMaxSharedBytes / (m * 8 * bpl * 4));
   const int64_t bps = warps * bpl; // blocks per step
   const int64_t steps = (kLoads + warps - 1) / warps;
   const int64_t nb32 = l.numBlocks();

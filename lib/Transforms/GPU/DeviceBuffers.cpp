@@ -181,10 +181,22 @@ private:
     return success();
   }
 
+  /// A buffer the pass allocates (or uploads): identity layout only, as
+  /// the descriptor it builds has offset 0 and row-major strides.
+  LogicalResult checkNewBuffer(Operation *op, MemRefType t) {
+    if (!t.getLayout().isIdentity() || !elementBytes(t.getElementType()))
+      return op->emitOpError("mx-gpu-device-buffers: only identity-layout "
+                             "memrefs of integer, float or index elements can "
+                             "be allocated in device memory, got ")
+             << t;
+    return success();
+  }
+
   LogicalResult rewrite(Operation *op) {
     ImplicitLocOpBuilder b(op->getLoc(), op);
     if (auto g = dyn_cast<memref::GetGlobalOp>(op)) {
-      if (failed(checkBuffer(op, g.getType())) || !g.getType().hasStaticShape())
+      if (failed(checkNewBuffer(op, g.getType())) ||
+          !g.getType().hasStaticShape())
         return failure();
       MemRefType t = g.getType();
       b.setInsertionPointAfter(g);
@@ -194,15 +206,17 @@ private:
           b, arith::MulIOp::create(b, n,
                                    arith::ConstantIndexOp::create(
                                        b, elementBytes(t.getElementType()))));
-      Value host = pointerOf(b, g.getResult());
-      Value dev = call(b, "mxGpuDeviceConstant", {host, bytes}, true);
+      // Globals have an identity layout (checked above): the aligned
+      // pointer is the first element.
+      auto extract =
+          memref::ExtractAlignedPointerAsIndexOp::create(b, g.getResult());
+      Value dev = call(b, "mxGpuDeviceConstant", {i64(b, extract), bytes}, true);
       Value m = wrap(b, t, dev, sizes);
-      g.getResult().replaceAllUsesExcept(
-          m, host.getDefiningOp()->getOperand(0).getDefiningOp());
+      g.getResult().replaceAllUsesExcept(m, extract);
       return success();
     }
     if (auto a = dyn_cast<memref::AllocOp>(op)) {
-      if (failed(checkBuffer(op, a.getType())))
+      if (failed(checkNewBuffer(op, a.getType())))
         return failure();
       MemRefType t = a.getType();
       SmallVector<Value> sizes;

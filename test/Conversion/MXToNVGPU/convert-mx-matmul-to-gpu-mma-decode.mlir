@@ -1,6 +1,7 @@
 // RUN: mx-opt %s --convert-mx-matmul-to-gpu-mma | FileCheck %s --check-prefix=DECODE
 // RUN: mx-opt %s --convert-mx-matmul-to-gpu-mma="report=true" -o /dev/null 2>&1 | FileCheck %s --check-prefix=DECODE-REPORT
 // RUN: not mx-opt %s --convert-mx-matmul-to-gpu-mma="decode-warps=33" 2>&1 | FileCheck %s --check-prefix=DECODE-WARPS
+// RUN: mx-opt %s --convert-mx-matmul-to-gpu-mma="decode-warps=1" | FileCheck %s --check-prefix=WARPS1
 // RUN: not mx-opt %s --convert-mx-matmul-to-gpu-mma="decode=false" 2>&1 | FileCheck %s --check-prefix=NODECODE
 // NODECODE: error: 'mx_nvvm.gemv_weight' op is only supported as the weight of an mx.matmul that takes the decode kernels (M <= 16, decode=true)
 
@@ -36,6 +37,11 @@ func.func @decode_constant(%x: tensor<1x256xf32>, %acc: tensor<1x64xf32>) -> ten
   return %r : tensor<1x64xf32>
 }
 
+// With M = 16 the GEMV block needs one folding thread per output: at least
+// four warps, whatever decode-warps asks for.
+// WARPS1-LABEL: func.func @decode_resident
+// WARPS1: gpu.launch
+// WARPS1: gpu.launch blocks({{.*}}) in ({{.*}}) threads({{.*}}) in (%{{.*}} = %c128
 // A weight kept in the GEMV layout by the caller is read as it is.
 // DECODE-LABEL: func.func @decode_resident
 // DECODE-NOT: mx_nvvm.to_gemv_layout
