@@ -58,6 +58,15 @@ uint8_t scaleCode(ref::ScaleKind kind, uint32_t h) {
   return 127;
 }
 
+/// The activations x (rows x cols, stream 0): ((h % 2001) - 1000) / 256,
+/// exact in binary32.
+std::vector<float> activations(uint64_t seed, int64_t rows, int64_t cols) {
+  std::vector<float> x(rows * cols);
+  for (int64_t i = 0; i < rows * cols; ++i)
+    x[i] = (static_cast<float>(hash32(seed, 0, i) % 2001) - 1000.0f) / 256.0f;
+  return x;
+}
+
 } // namespace
 
 int main(int argc, char **argv) {
@@ -80,9 +89,7 @@ int main(int argc, char **argv) {
       fprintf(stderr, "mx-gpu-bench-ref: bad quantize case\n");
       return 2;
     }
-    std::vector<float> x(r * l);
-    for (int64_t i = 0; i < r * l; ++i)
-      x[i] = (static_cast<float>(hash32(seed, 0, i) % 2001) - 1000.0f) / 256.0f;
+    std::vector<float> x = activations(seed, r, l);
     ref::QuantizedTensor q = ref::quantize(*f, {r, l}, 1, x.data());
     auto checksum = [](const std::vector<uint8_t> &bytes) {
       int64_t sum = 0;
@@ -117,10 +124,7 @@ int main(int argc, char **argv) {
     fprintf(stderr, "mx-gpu-bench-ref: sizes must be positive\n");
     return 2;
   }
-  // x: stream 0, ((h % 2001) - 1000) / 256.
-  std::vector<float> x(m * k);
-  for (int64_t i = 0; i < m * k; ++i)
-    x[i] = (static_cast<float>(hash32(seed, 0, i) % 2001) - 1000.0f) / 256.0f;
+  std::vector<float> x = activations(seed, m, k);
   ref::QuantizedTensor a = ref::quantize(*fa, {m, k}, 1, x.data());
   // W: codes (stream 1: one byte per two codes along N), scales (streams
   // 2 and 3), g = 0.5 for a format with a tensor scale.

@@ -471,283 +471,287 @@ void nvgpu_kernels::lowerToDecodeGEMV(RewriterBase &rewriter, MatmulOp op,
   auto termsT = MemRefType::get({m * 8 * bps}, b.getF32Type(),
                                 MemRefLayoutAttrInterface(), wgSpace);
   Value gB = fb.tensorScale ? w.g : Value();
-  auto launch =
-      gpu::LaunchOp::create(b, nb.index(l.nTiles()), nb.index(1), nb.index(1),
-                            nb.index(32 * warps), nb.index(1), nb.index(1));
-  {
-    OpBuilder::InsertionGuard guard(b);
-    Block &body = launch.getBody().front();
-    b.setInsertionPointToStart(&body);
-    gpu::TerminatorOp::create(b);
-    b.setInsertionPoint(body.getTerminator());
-    ImplicitLocOpBuilder kb(op.getLoc(), b);
-    NumericBuilder kn(kb);
-    Type i32 = kb.getI32Type(), f32 = kb.getF32Type();
-    Value terms = mlir::mx::nvvm::WorkgroupBufferOp::create(kb, termsT);
-    Value nt = launch.getBlockIds().x, tid = launch.getThreadIds().x;
-    Value warp = arith::DivUIOp::create(kb, tid, kn.index(32));
-    Value lane = arith::RemUIOp::create(kb, tid, kn.index(32));
-    Value g = arith::DivUIOp::create(kb, lane, kn.index(4));
-    Value t = arith::RemUIOp::create(kb, lane, kn.index(4));
-    auto [tabLo, tabHi] = magnitudeTable();
-    Value tLo = kn.i32(tabLo), tHi = kn.i32(tabHi);
-    auto v16 = VectorType::get({16}, kb.getI8Type());
-    auto v4i32 = VectorType::get({4}, i32);
-    auto sVecT = VectorType::get({2 * bpl}, kb.getI8Type());
+  buildLaunch(
+      b, nb.index(l.nTiles()), nb.index(1), 32 * warps,
+      [&](ImplicitLocOpBuilder &kb, gpu::LaunchOp launch) {
+        NumericBuilder kn(kb);
+        Type i32 = kb.getI32Type(), f32 = kb.getF32Type();
+        Value terms = mlir::mx::nvvm::WorkgroupBufferOp::create(kb, termsT);
+        Value nt = launch.getBlockIds().x, tid = launch.getThreadIds().x;
+        Value warp = arith::DivUIOp::create(kb, tid, kn.index(32));
+        Value lane = arith::RemUIOp::create(kb, tid, kn.index(32));
+        Value g = arith::DivUIOp::create(kb, lane, kn.index(4));
+        Value t = arith::RemUIOp::create(kb, lane, kn.index(4));
+        auto [tabLo, tabHi] = magnitudeTable();
+        Value tLo = kn.i32(tabLo), tHi = kn.i32(tabHi);
+        auto v16 = VectorType::get({16}, kb.getI8Type());
+        auto v4i32 = VectorType::get({4}, i32);
+        auto sVecT = VectorType::get({2 * bpl}, kb.getI8Type());
 
-    // Loads of one step for warp `warp`: the codes of four k-steps and the
-    // lane's scales (per B group), at load index `ld` (clamped).
-    auto loadStep = [&](ImplicitLocOpBuilder &lb, Value ld) {
-      NumericBuilder ln(lb);
-      Value ldc = arith::MinUIOp::create(lb, ld, ln.index(kLoads - 1));
-      Value wordBase = arith::AddIOp::create(
-          lb,
-          arith::MulIOp::create(
+        // Loads of one step for warp `warp`: the codes of four k-steps and the
+        // lane's scales (per B group), at load index `ld` (clamped).
+        auto loadStep = [&](ImplicitLocOpBuilder &lb, Value ld) {
+          NumericBuilder ln(lb);
+          Value ldc = arith::MinUIOp::create(lb, ld, ln.index(kLoads - 1));
+          Value wordBase = arith::AddIOp::create(
               lb,
-              arith::AddIOp::create(
-                  lb, arith::MulIOp::create(lb, nt, ln.index(kLoads)), ldc),
-              ln.index(32)),
-          lane);
-      Value byteOff = arith::MulIOp::create(lb, wordBase, ln.index(16));
-      SmallVector<Value> vals;
-      vals.push_back(vector::LoadOp::create(lb, v16, codes, ValueRange{byteOff},
-                                            /*nontemporal=*/false,
-                                            llvm::MaybeAlign(16)));
-      for (int64_t grp = 0; grp < groupsB; ++grp) {
-        Value sOff = arith::MulIOp::create(
-            lb,
-            arith::AddIOp::create(
-                lb,
-                arith::MulIOp::create(
-                    lb,
-                    arith::AddIOp::create(
-                        lb,
-                        arith::MulIOp::create(
-                            lb,
-                            arith::AddIOp::create(
-                                lb, ln.index(grp * l.nTiles()), nt),
-                            ln.index(kLoads)),
-                        ldc),
-                    ln.index(4)),
-                t),
-            ln.index(2 * bpl));
-        vals.push_back(vector::LoadOp::create(lb, sVecT, scales,
-                                              ValueRange{sOff}, false,
-                                              llvm::MaybeAlign(2 * bpl)));
-      }
-      return vals;
-    };
-
-    // Rows of the lane's accumulator elements: g and g + 8.
-    const int64_t rowHalves = m > 8 ? 2 : 1;
-    SmallVector<Value> rows, rowsValid, rowsC;
-    for (int64_t h = 0; h < rowHalves; ++h) {
-      Value r = arith::AddIOp::create(kb, g, kn.index(8 * h));
-      rows.push_back(r);
-      rowsValid.push_back(ltU(kb, r, kn.index(m)));
-      rowsC.push_back(clampIdx(kb, r, kn.index(m)));
-    }
-    // The folding thread of output (tid / 8, tid % 8).
-    Value foldRow = arith::DivUIOp::create(kb, tid, kn.index(8));
-    Value foldCol = arith::RemUIOp::create(kb, tid, kn.index(8));
-    Value folds = ltU(kb, tid, kn.index(m * 8));
-
-    SmallVector<Value> init = {kn.f32(0.0f)};
-    llvm::append_range(init, loadStep(kb, warp));
-    auto stepLoop = scf::ForOp::create(
-        kb, kn.index(0), kn.index(steps), kn.index(1), init,
-        [&](OpBuilder &ob, Location loc, Value step, ValueRange it) {
-          ImplicitLocOpBuilder sb(loc, ob);
-          NumericBuilder sn(sb);
-          Value acc = it[0];
-          SmallVector<Value> cur(it.drop_front());
-          Value ld = arith::AddIOp::create(
-              sb, arith::MulIOp::create(sb, step, sn.index(warps)), warp);
-          // Prefetch the next step.
-          SmallVector<Value> next =
-              loadStep(sb, arith::AddIOp::create(sb, ld, sn.index(warps)));
-          Value wordsV = vector::BitCastOp::create(sb, v4i32, cur[0]);
-          auto zeroAccT = VectorType::get({2, 2}, i32);
-          Value zeroAcc = arith::ConstantOp::create(
-              sb, DenseElementsAttr::get(zeroAccT, sb.getI32IntegerAttr(0)));
-          for (int64_t j = 0; j < GEMVLayout::kStepsPerLoad; ++j) {
-            Value word =
-                vector::ExtractOp::create(sb, wordsV, ArrayRef<int64_t>{j});
-            Value flipped =
-                arith::XOrIOp::create(sb, word, sn.i32(int32_t(0x88888888u)));
-            auto prmt = [&](Value sel) {
-              return NVVM::PermuteOp::create(sb, i32, tLo, tHi, sel,
-                                             NVVM::PermuteMode::DEFAULT)
-                  .getResult();
-            };
-            auto shr16 = [&](Value v) {
-              return arith::ShRUIOp::create(sb, v, sn.i32(16)).getResult();
-            };
-            // Registers of B: positions 4t.. (low half) and 4t + 16.. (high).
-            Value xLo = prmt(word), xHi = prmt(shr16(word));
-            Value zLo = prmt(flipped), zHi = prmt(shr16(flipped));
-            // k-step s = 4·ld + j; its A registers per A group.
-            Value s = arith::AddIOp::create(
-                sb, arith::MulIOp::create(sb, ld, sn.index(4)), sn.index(j));
-            Value sc = arith::MinUIOp::create(sb, s, sn.index(kSteps - 1));
-            SmallVector<SmallVector<Value>> aRegs(groupsA);
-            for (int64_t ga = 0; ga < groupsA; ++ga) {
-              Value base = arith::MulIOp::create(
-                  sb,
+              arith::MulIOp::create(
+                  lb,
                   arith::AddIOp::create(
-                      sb,
-                      arith::MulIOp::create(
-                          sb,
-                          arith::AddIOp::create(sb, sn.index(ga * kSteps), sc),
-                          sn.index(32)),
-                      lane),
-                  sn.index(4));
-              Value v =
-                  vector::LoadOp::create(sb, v4i32, frags, ValueRange{base},
-                                         false, llvm::MaybeAlign(16));
-              for (int64_t r = 0; r < 4; ++r)
-                aRegs[ga].push_back((r % 2 == 1 && m <= 8)
-                                        ? sn.i32(0)
-                                        : Value(vector::ExtractOp::create(
-                                              sb, v, ArrayRef<int64_t>{r})));
-            }
-            // One or two blocks per k-step.
-            const int64_t blocksHere = GEMVLayout::kStep / bs;
-            for (int64_t hb = 0; hb < blocksHere; ++hb) {
-              // S[ga][gb] as vector<2x2xi32>.
-              SmallVector<Value> sums;
-              Value zero = sn.i32(0);
-              for (int64_t ga = 0; ga < groupsA; ++ga) {
-                SmallVector<Value> ar = aRegs[ga];
-                if (blocksHere == 2) {
-                  // Block 2s + hb: only its half of k.
-                  for (int64_t r = 0; r < 4; ++r)
-                    if (r / 2 != hb)
-                      ar[r] = zero;
-                }
-                Value aF = fragmentOf(sb, ar);
-                auto mma = [&](Value lo, Value hi) {
-                  return nvgpu::MmaSyncOp::create(
-                             sb, aF, fragmentOf(sb, {lo, hi}), zeroAcc,
-                             sb.getI64ArrayAttr({kTileM, kTileN, kMmaK}))
+                      lb, arith::MulIOp::create(lb, nt, ln.index(kLoads)), ldc),
+                  ln.index(32)),
+              lane);
+          Value byteOff = arith::MulIOp::create(lb, wordBase, ln.index(16));
+          SmallVector<Value> vals;
+          vals.push_back(vector::LoadOp::create(
+              lb, v16, codes, ValueRange{byteOff},
+              /*nontemporal=*/false, llvm::MaybeAlign(16)));
+          for (int64_t grp = 0; grp < groupsB; ++grp) {
+            Value sOff = arith::MulIOp::create(
+                lb,
+                arith::AddIOp::create(
+                    lb,
+                    arith::MulIOp::create(
+                        lb,
+                        arith::AddIOp::create(
+                            lb,
+                            arith::MulIOp::create(
+                                lb,
+                                arith::AddIOp::create(
+                                    lb, ln.index(grp * l.nTiles()), nt),
+                                ln.index(kLoads)),
+                            ldc),
+                        ln.index(4)),
+                    t),
+                ln.index(2 * bpl));
+            vals.push_back(vector::LoadOp::create(lb, sVecT, scales,
+                                                  ValueRange{sOff}, false,
+                                                  llvm::MaybeAlign(2 * bpl)));
+          }
+          return vals;
+        };
+
+        // Rows of the lane's accumulator elements: g and g + 8.
+        const int64_t rowHalves = m > 8 ? 2 : 1;
+        SmallVector<Value> rows, rowsValid, rowsC;
+        for (int64_t h = 0; h < rowHalves; ++h) {
+          Value r = arith::AddIOp::create(kb, g, kn.index(8 * h));
+          rows.push_back(r);
+          rowsValid.push_back(ltU(kb, r, kn.index(m)));
+          rowsC.push_back(clampIdx(kb, r, kn.index(m)));
+        }
+        // The folding thread of output (tid / 8, tid % 8).
+        Value foldRow = arith::DivUIOp::create(kb, tid, kn.index(8));
+        Value foldCol = arith::RemUIOp::create(kb, tid, kn.index(8));
+        Value folds = ltU(kb, tid, kn.index(m * 8));
+
+        SmallVector<Value> init = {kn.f32(0.0f)};
+        llvm::append_range(init, loadStep(kb, warp));
+        auto stepLoop = scf::ForOp::create(
+            kb, kn.index(0), kn.index(steps), kn.index(1), init,
+            [&](OpBuilder &ob, Location loc, Value step, ValueRange it) {
+              ImplicitLocOpBuilder sb(loc, ob);
+              NumericBuilder sn(sb);
+              Value acc = it[0];
+              SmallVector<Value> cur(it.drop_front());
+              Value ld = arith::AddIOp::create(
+                  sb, arith::MulIOp::create(sb, step, sn.index(warps)), warp);
+              // Prefetch the next step.
+              SmallVector<Value> next =
+                  loadStep(sb, arith::AddIOp::create(sb, ld, sn.index(warps)));
+              Value wordsV = vector::BitCastOp::create(sb, v4i32, cur[0]);
+              auto zeroAccT = VectorType::get({2, 2}, i32);
+              Value zeroAcc = arith::ConstantOp::create(
+                  sb,
+                  DenseElementsAttr::get(zeroAccT, sb.getI32IntegerAttr(0)));
+              for (int64_t j = 0; j < GEMVLayout::kStepsPerLoad; ++j) {
+                Value word =
+                    vector::ExtractOp::create(sb, wordsV, ArrayRef<int64_t>{j});
+                Value flipped = arith::XOrIOp::create(
+                    sb, word, sn.i32(int32_t(0x88888888u)));
+                auto prmt = [&](Value sel) {
+                  return NVVM::PermuteOp::create(sb, i32, tLo, tHi, sel,
+                                                 NVVM::PermuteMode::DEFAULT)
                       .getResult();
                 };
-                Value px = mma(xLo, xHi), pz = mma(zLo, zHi);
-                if (groupsB == 1) {
-                  sums.push_back(arith::SubIOp::create(sb, px, pz));
-                } else {
-                  sums.push_back(px);
-                  sums.push_back(arith::SubIOp::create(sb, zeroAcc, pz));
-                }
-              }
-              // Block index within the load (q) and globally.
-              const int64_t q = j * blocksHere + hb;
-              Value blk = arith::AddIOp::create(
-                  sb, arith::MulIOp::create(sb, ld, sn.index(bpl)),
-                  sn.index(q));
-              Value blkC = arith::MinUIOp::create(sb, blk, sn.index(nbp - 1));
-              Value slot = arith::AddIOp::create(
-                  sb, arith::MulIOp::create(sb, warp, sn.index(bpl)),
-                  sn.index(q));
-              // sb per B group and column parity p.
-              SmallVector<Value> sbv; // [p * groupsB + gb]
-              for (int64_t p = 0; p < 2; ++p)
-                for (int64_t gb = 0; gb < groupsB; ++gb) {
-                  Value code8 = vector::ExtractOp::create(
-                      sb, cur[1 + gb], ArrayRef<int64_t>{p * bpl + q});
-                  sbv.push_back(sn.decodeScale(
-                      fb.scale, arith::ExtUIOp::create(sb, i32, code8)));
-                }
-              for (int64_t h = 0; h < rowHalves; ++h) {
-                SmallVector<Value> saRow; // per A group
+                auto shr16 = [&](Value v) {
+                  return arith::ShRUIOp::create(sb, v, sn.i32(16)).getResult();
+                };
+                // Registers of B: positions 4t.. (low half) and 4t + 16..
+                // (high).
+                Value xLo = prmt(word), xHi = prmt(shr16(word));
+                Value zLo = prmt(flipped), zHi = prmt(shr16(flipped));
+                // k-step s = 4·ld + j; its A registers per A group.
+                Value s = arith::AddIOp::create(
+                    sb, arith::MulIOp::create(sb, ld, sn.index(4)),
+                    sn.index(j));
+                Value sc = arith::MinUIOp::create(sb, s, sn.index(kSteps - 1));
+                SmallVector<SmallVector<Value>> aRegs(groupsA);
                 for (int64_t ga = 0; ga < groupsA; ++ga) {
-                  Value idx = arith::AddIOp::create(
+                  Value base = arith::MulIOp::create(
                       sb,
-                      arith::MulIOp::create(
+                      arith::AddIOp::create(
                           sb,
-                          arith::AddIOp::create(sb, sn.index(ga * m), rowsC[h]),
-                          sn.index(nbp)),
-                      blkC);
-                  saRow.push_back(
-                      memref::LoadOp::create(sb, sa, ValueRange{idx}));
-                }
-                for (int64_t p = 0; p < 2; ++p) {
-                  Value c;
-                  for (int64_t ga = 0; ga < groupsA; ++ga)
-                    for (int64_t gb = 0; gb < groupsB; ++gb) {
-                      Value sI = vector::ExtractOp::create(
-                          sb, sums[ga * groupsB + gb], ArrayRef<int64_t>{h, p});
-                      Value term = arith::MulFOp::create(
-                          sb,
-                          arith::MulFOp::create(
-                              sb, arith::SIToFPOp::create(sb, f32, sI),
-                              saRow[ga]),
-                          sbv[p * groupsB + gb]);
-                      c = c ? Value(arith::AddFOp::create(sb, c, term)) : term;
-                    }
-                  // terms[(row · 8 + col) · bps + slot]
-                  Value col = arith::AddIOp::create(
-                      sb, arith::MulIOp::create(sb, t, sn.index(2)),
-                      sn.index(p));
-                  Value at = arith::AddIOp::create(
-                      sb,
-                      arith::MulIOp::create(
-                          sb,
-                          arith::AddIOp::create(
+                          arith::MulIOp::create(
                               sb,
-                              arith::MulIOp::create(sb, rowsC[h], sn.index(8)),
-                              col),
-                          sn.index(bps)),
-                      slot);
-                  auto ifOp = scf::IfOp::create(sb, rowsValid[h], false);
-                  OpBuilder::InsertionGuard g2(sb);
-                  sb.setInsertionPointToStart(ifOp.thenBlock());
-                  memref::StoreOp::create(sb, c, terms, ValueRange{at});
+                              arith::AddIOp::create(sb, sn.index(ga * kSteps),
+                                                    sc),
+                              sn.index(32)),
+                          lane),
+                      sn.index(4));
+                  Value v =
+                      vector::LoadOp::create(sb, v4i32, frags, ValueRange{base},
+                                             false, llvm::MaybeAlign(16));
+                  for (int64_t r = 0; r < 4; ++r)
+                    aRegs[ga].push_back(
+                        (r % 2 == 1 && m <= 8)
+                            ? sn.i32(0)
+                            : Value(vector::ExtractOp::create(
+                                  sb, v, ArrayRef<int64_t>{r})));
+                }
+                // One or two blocks per k-step.
+                const int64_t blocksHere = GEMVLayout::kStep / bs;
+                for (int64_t hb = 0; hb < blocksHere; ++hb) {
+                  // S[ga][gb] as vector<2x2xi32>.
+                  SmallVector<Value> sums;
+                  Value zero = sn.i32(0);
+                  for (int64_t ga = 0; ga < groupsA; ++ga) {
+                    SmallVector<Value> ar = aRegs[ga];
+                    if (blocksHere == 2) {
+                      // Block 2s + hb: only its half of k.
+                      for (int64_t r = 0; r < 4; ++r)
+                        if (r / 2 != hb)
+                          ar[r] = zero;
+                    }
+                    Value aF = fragmentOf(sb, ar);
+                    auto mma = [&](Value lo, Value hi) {
+                      return nvgpu::MmaSyncOp::create(
+                                 sb, aF, fragmentOf(sb, {lo, hi}), zeroAcc,
+                                 sb.getI64ArrayAttr({kTileM, kTileN, kMmaK}))
+                          .getResult();
+                    };
+                    Value px = mma(xLo, xHi), pz = mma(zLo, zHi);
+                    if (groupsB == 1) {
+                      sums.push_back(arith::SubIOp::create(sb, px, pz));
+                    } else {
+                      sums.push_back(px);
+                      sums.push_back(arith::SubIOp::create(sb, zeroAcc, pz));
+                    }
+                  }
+                  // Block index within the load (q) and globally.
+                  const int64_t q = j * blocksHere + hb;
+                  Value blk = arith::AddIOp::create(
+                      sb, arith::MulIOp::create(sb, ld, sn.index(bpl)),
+                      sn.index(q));
+                  Value blkC =
+                      arith::MinUIOp::create(sb, blk, sn.index(nbp - 1));
+                  Value slot = arith::AddIOp::create(
+                      sb, arith::MulIOp::create(sb, warp, sn.index(bpl)),
+                      sn.index(q));
+                  // sb per B group and column parity p.
+                  SmallVector<Value> sbv; // [p * groupsB + gb]
+                  for (int64_t p = 0; p < 2; ++p)
+                    for (int64_t gb = 0; gb < groupsB; ++gb) {
+                      Value code8 = vector::ExtractOp::create(
+                          sb, cur[1 + gb], ArrayRef<int64_t>{p * bpl + q});
+                      sbv.push_back(sn.decodeScale(
+                          fb.scale, arith::ExtUIOp::create(sb, i32, code8)));
+                    }
+                  for (int64_t h = 0; h < rowHalves; ++h) {
+                    SmallVector<Value> saRow; // per A group
+                    for (int64_t ga = 0; ga < groupsA; ++ga) {
+                      Value idx = arith::AddIOp::create(
+                          sb,
+                          arith::MulIOp::create(
+                              sb,
+                              arith::AddIOp::create(sb, sn.index(ga * m),
+                                                    rowsC[h]),
+                              sn.index(nbp)),
+                          blkC);
+                      saRow.push_back(
+                          memref::LoadOp::create(sb, sa, ValueRange{idx}));
+                    }
+                    for (int64_t p = 0; p < 2; ++p) {
+                      Value c;
+                      for (int64_t ga = 0; ga < groupsA; ++ga)
+                        for (int64_t gb = 0; gb < groupsB; ++gb) {
+                          Value sI = vector::ExtractOp::create(
+                              sb, sums[ga * groupsB + gb],
+                              ArrayRef<int64_t>{h, p});
+                          Value term = arith::MulFOp::create(
+                              sb,
+                              arith::MulFOp::create(
+                                  sb, arith::SIToFPOp::create(sb, f32, sI),
+                                  saRow[ga]),
+                              sbv[p * groupsB + gb]);
+                          c = c ? Value(arith::AddFOp::create(sb, c, term))
+                                : term;
+                        }
+                      // terms[(row · 8 + col) · bps + slot]
+                      Value col = arith::AddIOp::create(
+                          sb, arith::MulIOp::create(sb, t, sn.index(2)),
+                          sn.index(p));
+                      Value at = arith::AddIOp::create(
+                          sb,
+                          arith::MulIOp::create(
+                              sb,
+                              arith::AddIOp::create(
+                                  sb,
+                                  arith::MulIOp::create(sb, rowsC[h],
+                                                        sn.index(8)),
+                                  col),
+                              sn.index(bps)),
+                          slot);
+                      auto ifOp = scf::IfOp::create(sb, rowsValid[h], false);
+                      OpBuilder::InsertionGuard g2(sb);
+                      sb.setInsertionPointToStart(ifOp.thenBlock());
+                      memref::StoreOp::create(sb, c, terms, ValueRange{at});
+                    }
+                  }
                 }
               }
-            }
-          }
-          mlir::mx::nvvm::BarrierOp::create(sb);
-          // The fold, in ascending block order.
-          auto foldIf = scf::IfOp::create(sb, TypeRange{f32}, folds, true);
-          {
-            OpBuilder::InsertionGuard g2(sb);
-            sb.setInsertionPointToStart(foldIf.thenBlock());
-            Value base = arith::MulIOp::create(
-                sb,
-                arith::AddIOp::create(
-                    sb, arith::MulIOp::create(sb, foldRow, sn.index(8)),
-                    foldCol),
-                sn.index(bps));
-            Value firstBlk = arith::MulIOp::create(sb, step, sn.index(bps));
-            Value x = acc;
-            for (int64_t bi = 0; bi < bps; ++bi) {
-              Value v = memref::LoadOp::create(
-                  sb, terms,
-                  ValueRange{arith::AddIOp::create(sb, base, sn.index(bi))});
-              Value exists =
-                  ltU(sb, arith::AddIOp::create(sb, firstBlk, sn.index(bi)),
-                      sn.index(nb32));
-              x = arith::SelectOp::create(sb, exists,
-                                          arith::AddFOp::create(sb, x, v), x);
-            }
-            scf::YieldOp::create(sb, x);
-            sb.setInsertionPointToStart(foldIf.elseBlock());
-            scf::YieldOp::create(sb, acc);
-          }
-          mlir::mx::nvvm::BarrierOp::create(sb);
-          SmallVector<Value> yields = {foldIf.getResult(0)};
-          llvm::append_range(yields, next);
-          scf::YieldOp::create(sb, yields);
-        });
-    Value col = arith::AddIOp::create(
-        kb, arith::MulIOp::create(kb, nt, kn.index(8)), foldCol);
-    Value rowC = clampIdx(kb, foldRow, kn.index(m));
-    Value colValid = ltU(kb, col, kn.index(nSize));
-    storeResult(kb, stepLoop.getResult(0), accBuf, out, gA, gB, rowC,
-                andOpt(kb, folds, ltU(kb, foldRow, kn.index(m))),
-                clampIdx(kb, col, kn.index(nSize)), colValid);
-  }
+              mlir::mx::nvvm::BarrierOp::create(sb);
+              // The fold, in ascending block order.
+              auto foldIf = scf::IfOp::create(sb, TypeRange{f32}, folds, true);
+              {
+                OpBuilder::InsertionGuard g2(sb);
+                sb.setInsertionPointToStart(foldIf.thenBlock());
+                Value base = arith::MulIOp::create(
+                    sb,
+                    arith::AddIOp::create(
+                        sb, arith::MulIOp::create(sb, foldRow, sn.index(8)),
+                        foldCol),
+                    sn.index(bps));
+                Value firstBlk = arith::MulIOp::create(sb, step, sn.index(bps));
+                Value x = acc;
+                for (int64_t bi = 0; bi < bps; ++bi) {
+                  Value v =
+                      memref::LoadOp::create(sb, terms,
+                                             ValueRange{arith::AddIOp::create(
+                                                 sb, base, sn.index(bi))});
+                  Value exists =
+                      ltU(sb, arith::AddIOp::create(sb, firstBlk, sn.index(bi)),
+                          sn.index(nb32));
+                  x = arith::SelectOp::create(
+                      sb, exists, arith::AddFOp::create(sb, x, v), x);
+                }
+                scf::YieldOp::create(sb, x);
+                sb.setInsertionPointToStart(foldIf.elseBlock());
+                scf::YieldOp::create(sb, acc);
+              }
+              mlir::mx::nvvm::BarrierOp::create(sb);
+              SmallVector<Value> yields = {foldIf.getResult(0)};
+              llvm::append_range(yields, next);
+              scf::YieldOp::create(sb, yields);
+            });
+        Value col = arith::AddIOp::create(
+            kb, arith::MulIOp::create(kb, nt, kn.index(8)), foldCol);
+        Value rowC = clampIdx(kb, foldRow, kn.index(m));
+        Value colValid = ltU(kb, col, kn.index(nSize));
+        storeResult(kb, stepLoop.getResult(0), accBuf, out, gA, gB, rowC,
+                    andOpt(kb, folds, ltU(kb, foldRow, kn.index(m))),
+                    clampIdx(kb, col, kn.index(nSize)), colValid);
+      });
   Value result = bufferization::ToTensorOp::create(
       b, op.getResult().getType(), out, /*restrict=*/true, /*writable=*/true);
   rewriter.replaceOp(op, result);
