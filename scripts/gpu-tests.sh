@@ -17,7 +17,8 @@
 # binary in DIR/bin and writes OUT/<name>.out (stdout), .err and .rc. check
 # compares the outputs with the expected bit patterns (any NaN matches any
 # NaN; everything else bit for bit) and prints "gpu-tests: N passed, N failed".
-# Environment: MX_NVVM_OPTIONS (default chip=sm_90a), JOBS.
+# Environment: MX_NVVM_OPTIONS (default chip=sm_90a), JOBS, TEST_TIMEOUT
+# (seconds per binary in run, default 120).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 VECTORS="$ROOT/test/vectors"
@@ -70,7 +71,7 @@ run)
     n="$(basename "$exe")"
     start=$(date +%s%N)
     set +e
-    "$exe" > "$OUT/$n.out" 2> "$OUT/$n.err"
+    timeout "${TEST_TIMEOUT:-120}" "$exe" > "$OUT/$n.out" 2> "$OUT/$n.err"
     echo $? > "$OUT/$n.rc"
     set -e
     end=$(date +%s%N)
