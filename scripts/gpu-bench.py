@@ -161,8 +161,11 @@ def run(bundle, out):
     rows = []
     mismatches = []
     results = open(os.path.join(out, "results.jsonl"), "w")
+    skip = [w for w in os.environ.get("SKIP", "").split(",") if w]
     for c in cases:
         m, k, n, lhs, rhs = c["m"], c["k"], c["n"], c["lhs_format"], c["rhs_format"]
+        if any(w in c["fn"] for w in skip):
+            continue
         kind, _, bs, groups, _ = FORMATS[rhs]
         key = (rhs, k, n)
         if key not in weights:
@@ -245,6 +248,8 @@ def run(bundle, out):
     wcache = {}
     for q in meta.get("quantize", []):
         r, l, fn = q["r"], q["l"], q["fn"]
+        if any(w in fn for w in skip):
+            continue
         ranks = [2] * (1 + q["groups"]) + (["f32"] if q["tensor_scale"] else [])
         x = inputs.activations(seed, r, l)
         outs = mod.call(fn, ranks, x)

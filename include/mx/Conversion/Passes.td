@@ -192,26 +192,39 @@ def ConvertMXMatmulToGPUMMAPass : Pass<"convert-mx-matmul-to-gpu-mma"> {
 }
 
 def ConvertMXQuantizeToGPUPass : Pass<"convert-mx-quantize-to-gpu"> {
-  let summary = "Lower FP4 mx.quantize ops to one coalesced GPU kernel each";
+  let summary = "Lower mx.quantize ops to coalesced GPU kernels";
   let description = [{
-    Replaces every eligible `mx.quantize` by one `gpu.launch` of one thread
-    per element (rows padded to a multiple of 32 positions, so a warp holds
-    whole blocks): each lane loads its element once, the block statistics
-    (amax, or P and N for asymmetric formats, and the NaN/Inf flag) are
-    reduced over the block's lanes with shuffles (max and or do not depend
-    on the order), every lane applies the scale selection and encoding of
-    docs/Spec.md §2 (the shared builders of QuantizeScalar.h, the same as
-    `convert-mx-to-linalg`), neighbouring lanes pair their codes into bytes
-    (§7) and the block's first lane writes the scale codes. The result is
-    bit-identical to the linalg lowering, in one pass over the input
-    instead of several kernels.
+    Replaces every eligible `mx.quantize` by GPU kernels that read the input
+    once (twice for a derived NVFP4 tensor scale) with coalesced loads and
+    apply the scale selection and encoding of docs/Spec.md §2 through the
+    shared builders of QuantizeScalar.h (the same as `convert-mx-to-linalg`,
+    so the result is bit-identical to the linalg lowering):
 
-    Eligible: rank 1 or 2, blocked along the last axis, E2M1 elements (`mxfp4`,
-    `amxfp4`, `amxfp4-pot` and their overrides) with block size 16 or 32,
-    no per-tensor scale (NVFP4 derives g from the whole tensor first: it
-    stays on `convert-mx-to-linalg`), f32, f16 or bf16 input. Others are
-    left for `convert-mx-to-linalg` (`report=true` says why). Runs on
-    tensors, before bufferization.
+    * blocks along the last axis: one thread per element, rows padded to a
+      multiple of 32 positions so a warp holds whole blocks; the block
+      statistics (amax, or P and N for asymmetric formats, and the NaN/Inf
+      flag) are reduced over the block's lanes with shuffles (max and or do
+      not depend on the order) and the block's first lane writes the scale
+      codes;
+    * blocks along the first axis of a rank-2 tensor: one thread per block
+      and column, neighbouring lanes on neighbouring columns; a thread forms
+      its block's statistics, then its codes;
+    * NVFP4 without a supplied tensor scale: g (§2.6) comes from amax_T,
+      the atomic maximum of the bit patterns of |x| (for non-negative
+      binary32 values the integer order is the numeric order and every NaN
+      lies above +Inf, so one word also says whether the tensor holds a
+      NaN or Inf), formed by a reduction kernel before the quantization
+      kernel, in stream order. g is computed from that word where it is
+      used (in device memory mode the host never reads it unless the
+      function returns it).
+
+    FP4 codes of neighbouring positions of the last stored axis are paired
+    into bytes by neighbouring lanes (§7); other elements take one byte.
+
+    Eligible: rank 1 or 2, a block size that divides 32 when blocked along
+    the last axis, f32, f16 or bf16 input: every preset. Others are left for
+    `convert-mx-to-linalg` (`report=true` says why). Runs on tensors,
+    before bufferization.
   }];
   let options = [
     Option<"report", "report", "bool", /*default=*/"false",

@@ -55,9 +55,19 @@ def MXGPUDeviceBuffersPass
     * `memref.copy` becomes a device-to-device copy in stream order;
     * a memref passed to a body-less host function (a runtime helper such
       as `printMemrefI32`) is first copied into a host buffer, which waits
-      for the stream: the only host synchronization in device mode. Such
+      for the stream (a host synchronization, like the scalar reads below). Such
       arguments are read-only (what the host function writes is not copied
-      back).
+      back);
+    * a value the host would read from a device buffer only to pass it to
+      kernels (e.g. NVFP4's tensor scale, formed by a reduction kernel) is
+      read by those kernels instead: the load and the pure arithmetic on it
+      move into each `gpu.launch` that uses it;
+    * a remaining host read outside loops becomes a one-element copy to
+      the host, which waits for the stream (e.g. a tensor scale the
+      function returns); a host store outside loops becomes a one-thread
+      kernel. Any other host access of device memory (in a loop, or by
+      another op) is an error naming the op: that computation has no GPU
+      kernel, and `memory=host` is the way to run it.
 
     Memref arguments of the module's functions are device buffers: a caller
     passes device pointers (e.g. the `data_ptr()` of CUDA tensors) in the
@@ -68,6 +78,7 @@ def MXGPUDeviceBuffersPass
   let dependentDialects = ["::mlir::LLVM::LLVMDialect",
                            "::mlir::arith::ArithDialect",
                            "::mlir::func::FuncDialect",
+                           "::mlir::gpu::GPUDialect",
                            "::mlir::memref::MemRefDialect"];
 }
 def MXReadOnlyExternalTensorArgsPass

@@ -225,7 +225,7 @@ gpu::LaunchOp kernel::buildLaunch(
 
 kernel::LaneQuantization kernel::quantizeLane(ImplicitLocOpBuilder &b,
                                               const ::mx::ref::Format &f,
-                                              Value v, Value valid) {
+                                              Value v, Value valid, Value g) {
   NumericBuilder nb(b);
   const int64_t groups = f.asymmetric ? 2 : 1;
   SmallVector<Value> stats =
@@ -237,15 +237,15 @@ kernel::LaneQuantization kernel::quantizeLane(ImplicitLocOpBuilder &b,
   };
   for (int32_t off = f.blockSize / 2; off >= 1; off /= 2) {
     SmallVector<Value> next;
-    for (int64_t g = 0; g < groups; ++g) {
-      Value o = shfl(stats[g], off);
+    for (int64_t grp = 0; grp < groups; ++grp) {
+      Value o = shfl(stats[grp], off);
       next.push_back(f.asymmetric
                          ? Value(arith::SelectOp::create(
                                b,
                                arith::CmpFOp::create(
-                                   b, arith::CmpFPredicate::OGT, o, stats[g]),
-                               o, stats[g]))
-                         : Value(arith::MaxNumFOp::create(b, stats[g], o)));
+                                   b, arith::CmpFPredicate::OGT, o, stats[grp]),
+                               o, stats[grp]))
+                         : Value(arith::MaxNumFOp::create(b, stats[grp], o)));
     }
     Value bad = arith::ExtUIOp::create(b, b.getI32Type(), stats.back());
     bad = arith::OrIOp::create(b, bad, shfl(bad, off));
@@ -255,8 +255,8 @@ kernel::LaneQuantization kernel::quantizeLane(ImplicitLocOpBuilder &b,
   }
   LaneQuantization q;
   SmallVector<Value> divs;
-  for (int64_t g = 0; g < groups; ++g) {
-    auto [code, div] = blockScale(b, f, stats[g], stats.back(), Value());
+  for (int64_t grp = 0; grp < groups; ++grp) {
+    auto [code, div] = blockScale(b, f, stats[grp], stats.back(), g);
     q.scaleCodes.push_back(code);
     divs.push_back(div);
   }

@@ -100,14 +100,7 @@ Value QuantizeLowering::deriveTensorScale() {
       });
   Value amax = tensor::ExtractOp::create(b, red.getResult(0), ValueRange{});
   Value bad = tensor::ExtractOp::create(b, red.getResult(1), ValueRange{});
-  Value qv =
-      arith::DivFOp::create(b, amax, nb.f32(ref::kNVFP4TensorScaleDivisor));
-  Value fallback = arith::OrIOp::create(
-      b, bad,
-      arith::OrIOp::create(
-          b, arith::CmpFOp::create(b, CmpFPredicate::OEQ, amax, nb.f32(0.0f)),
-          arith::CmpFOp::create(b, CmpFPredicate::OEQ, qv, nb.f32(0.0f))));
-  return nb.select(fallback, nb.f32(1.0f), qv);
+  return tensorScaleFromAmax(b, amax, bad);
 }
 
 linalg::GenericOp QuantizeLowering::blockStatistics() {

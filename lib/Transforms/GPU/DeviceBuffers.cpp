@@ -21,6 +21,11 @@
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/ImplicitLocOpBuilder.h"
+#include "mlir/IR/IRMapping.h"
+#include "mlir/Interfaces/LoopLikeInterface.h"
+#include "mlir/Interfaces/SideEffectInterfaces.h"
+#include "mlir/Interfaces/ViewLikeInterface.h"
+#include "mlir/Transforms/RegionUtils.h"
 
 namespace mlir::mx {
 #define GEN_PASS_DEF_MXGPUDEVICEBUFFERSPASS
@@ -155,10 +160,19 @@ public:
   }
 
   LogicalResult run() {
+    findHostBuffers();
+    sinkReadsIntoLaunches();
+    if (failed(placeHostAccesses()))
+      return failure();
     SmallVector<Operation *> ops;
     module.walk([&](Operation *op) {
       if (op->getParentOfType<gpu::GPUModuleOp>() ||
           op->getParentOfType<gpu::LaunchOp>())
+        return;
+      if (isa<memref::AllocOp>(op) && hostBuffers.contains(op->getResult(0)))
+        return;
+      if (auto d = dyn_cast<memref::DeallocOp>(op);
+          d && hostBuffers.contains(rootBuffer(d.getMemref())))
         return;
       if (isa<memref::GetGlobalOp, memref::AllocOp, memref::DeallocOp,
               memref::CopyOp, func::CallOp>(op))
@@ -171,6 +185,230 @@ public:
   }
 
 private:
+  /// Whether the buffer `m` is only read and written by host code: never by
+  /// a kernel, a copy, a return or an external function (e.g. the
+  /// bookkeeping arrays of bufferization's deallocation helper). Arguments
+  /// of module functions it is passed to are checked the same way and
+  /// recorded.
+  bool usedOnlyOnHost(Value m, int depth = 0) {
+    if (depth > 8)
+      return false;
+    for (OpOperand &use : m.getUses()) {
+      Operation *u = use.getOwner();
+      if (u->getParentOfType<gpu::LaunchOp>())
+        return false;
+      if (isa<memref::LoadOp, memref::StoreOp, memref::DeallocOp,
+              memref::DimOp>(u))
+        continue;
+      if (isa<memref::CastOp, ViewLikeOpInterface>(u) &&
+          u->getNumResults() == 1 && u->getOperand(0) == m) {
+        if (!usedOnlyOnHost(u->getResult(0), depth + 1))
+          return false;
+        continue;
+      }
+      if (auto call = dyn_cast<func::CallOp>(u)) {
+        auto callee = module.lookupSymbol<func::FuncOp>(call.getCallee());
+        if (!callee || callee.isExternal())
+          return false;
+        BlockArgument arg = callee.getArgument(use.getOperandNumber());
+        if (!usedOnlyOnHost(arg, depth + 1))
+          return false;
+        hostBuffers.insert(arg);
+        continue;
+      }
+      return false;
+    }
+    return true;
+  }
+
+  /// Allocations that stay in host memory (usedOnlyOnHost).
+  void findHostBuffers() {
+    module.walk([&](memref::AllocOp a) {
+      if (!a->getParentOfType<gpu::GPUModuleOp>() &&
+          !a->getParentOfType<gpu::LaunchOp>() && usedOnlyOnHost(a))
+        hostBuffers.insert(a.getResult());
+    });
+  }
+
+  /// Whether `v` is computed on the host from a read of memory: a
+  /// memref.load, or a pure op of such values.
+  static bool readsMemory(Value v, int depth = 0) {
+    Operation *d = v.getDefiningOp();
+    if (!d || depth > 32)
+      return false;
+    if (isa<memref::LoadOp>(d))
+      return true;
+    if (d->getNumRegions() || !isPure(d))
+      return false;
+    return llvm::any_of(d->getOperands(),
+                        [&](Value o) { return readsMemory(o, depth + 1); });
+  }
+
+  /// Whether every read behind `v` can move to `launch`: each memref.load
+  /// is in the launch's block, and nothing between it and the launch but
+  /// other reads uses its buffer (so the kernel reads what the host would).
+  bool canSink(Value v, gpu::LaunchOp launch, int depth = 0) {
+    if (!readsMemory(v, depth))
+      return true;
+    Operation *d = v.getDefiningOp();
+    if (auto load = dyn_cast<memref::LoadOp>(d)) {
+      if (load->getBlock() != launch->getBlock() ||
+          !load->isBeforeInBlock(launch) ||
+          hostBuffers.contains(rootBuffer(load.getMemref())))
+        return false;
+      for (Operation *o = load->getNextNode(); o != launch; o = o->getNextNode())
+        if (!isa<memref::LoadOp, memref::DimOp>(o) &&
+            llvm::is_contained(o->getOperands(), load.getMemref()))
+          return false;
+      return llvm::all_of(load.getIndices(), [&](Value i) {
+        return canSink(i, launch, depth + 1);
+      });
+    }
+    return llvm::all_of(d->getOperands(), [&](Value o) {
+      return canSink(o, launch, depth + 1);
+    });
+  }
+
+  /// Host reads of device buffers whose values feed kernels (e.g. NVFP4's
+  /// tensor scale, formed by a reduction kernel) move into those kernels:
+  /// the loads and the pure arithmetic on them are cloned into each launch
+  /// that uses them; host copies left without uses are erased.
+  void sinkReadsIntoLaunches() {
+    SmallVector<gpu::LaunchOp> launches;
+    module.walk([&](gpu::LaunchOp l) {
+      if (!l->getParentOfType<gpu::GPUModuleOp>() &&
+          !l->getParentOfType<gpu::LaunchOp>())
+        launches.push_back(l);
+    });
+    // Host ops cloned into some launch, each before its users (an op is
+    // recorded after its operands' definitions).
+    SetVector<Operation *> moved;
+    for (gpu::LaunchOp launch : launches) {
+      SetVector<Value> above;
+      getUsedValuesDefinedAbove(launch.getBody(), above);
+      IRMapping map;
+      OpBuilder b = OpBuilder::atBlockBegin(&launch.getBody().front());
+      std::function<Value(Value)> clone = [&](Value v) -> Value {
+        if (!readsMemory(v))
+          return v;
+        if (Value m = map.lookupOrNull(v))
+          return m;
+        Operation *d = v.getDefiningOp();
+        for (Value o : d->getOperands())
+          map.map(o, clone(o));
+        b.clone(*d, map);
+        moved.insert(d);
+        return map.lookup(v);
+      };
+      for (Value v : above)
+        if (readsMemory(v) && canSink(v, launch))
+          replaceAllUsesInRegionWith(v, clone(v), launch.getBody());
+    }
+    // Erase what no longer has a use, users first.
+    for (Operation *op : llvm::reverse(moved))
+      if (op->use_empty())
+        op->erase();
+  }
+
+  /// The buffer `m` is a view of (through view-like ops).
+  static Value rootBuffer(Value m) {
+    while (true) {
+      if (auto cast = m.getDefiningOp<memref::CastOp>())
+        m = cast.getSource();
+      else if (auto view = m.getDefiningOp<ViewLikeOpInterface>())
+        m = view.getViewSource();
+      else
+        return m;
+    }
+  }
+
+  /// Host code must not touch device memory. What is left after sinking: a
+  /// load outside any loop becomes a one-element copy to the host (which
+  /// waits for the stream: e.g. a returned NVFP4 tensor scale), a store
+  /// outside any loop a one-thread kernel (e.g. a scalar put into a
+  /// tensor); any other host access of a device buffer is an error naming
+  /// the op.
+  LogicalResult placeHostAccesses() {
+    SmallVector<memref::LoadOp> loads;
+    SmallVector<memref::StoreOp> stores;
+    WalkResult r = module.walk([&](Operation *op) {
+      if (op->getParentOfType<gpu::GPUModuleOp>() ||
+          op->getParentOfType<gpu::LaunchOp>() || isa<gpu::LaunchOp>(op))
+        return WalkResult::advance();
+      if (isa<memref::AllocOp, memref::DeallocOp, memref::CopyOp,
+              memref::GetGlobalOp, func::CallOp>(op))
+        return WalkResult::advance();
+      auto effects = dyn_cast<MemoryEffectOpInterface>(op);
+      if (!effects || effects.hasNoEffect())
+        return WalkResult::advance();
+      bool device = llvm::any_of(op->getOperands(), [&](Value o) {
+        if (!isa<BaseMemRefType>(o.getType()))
+          return false;
+        Value root = rootBuffer(o);
+        return !root.getDefiningOp<memref::AllocaOp>() &&
+               !hostBuffers.contains(root);
+      });
+      if (!device)
+        return WalkResult::advance();
+      auto load = dyn_cast<memref::LoadOp>(op);
+      if (load && !op->getParentOfType<LoopLikeOpInterface>()) {
+        loads.push_back(load);
+        return WalkResult::advance();
+      }
+      if (auto store = dyn_cast<memref::StoreOp>(op);
+          store && !op->getParentOfType<LoopLikeOpInterface>()) {
+        stores.push_back(store);
+        return WalkResult::advance();
+      }
+      op->emitOpError("mx-gpu-device-buffers: host code ")
+          << (isa<memref::LoadOp, memref::StoreOp>(op)
+                  ? "accesses device memory in a loop"
+                  : "accesses device memory")
+          << " (memory=device): this computation was not lowered to a GPU "
+             "kernel; compile with memory=host";
+      return WalkResult::interrupt();
+    });
+    if (r.wasInterrupted())
+      return failure();
+    for (memref::LoadOp load : loads) {
+      auto t = dyn_cast<MemRefType>(load.getMemref().getType());
+      if (!t || failed(checkBuffer(load, t)))
+        return failure();
+      ImplicitLocOpBuilder b(load.getLoc(), load);
+      // The element's address: base + (offset + sum(index * stride)) bytes.
+      auto meta = memref::ExtractStridedMetadataOp::create(b, load.getMemref());
+      Value lin = meta.getOffset();
+      for (auto [i, s] : llvm::zip(load.getIndices(), meta.getStrides()))
+        lin = arith::AddIOp::create(b, lin, arith::MulIOp::create(b, i, s));
+      int64_t bytes = elementBytes(t.getElementType());
+      Value addr = arith::AddIOp::create(
+          b, i64(b, memref::ExtractAlignedPointerAsIndexOp::create(
+                        b, load.getMemref())),
+          i64(b, arith::MulIOp::create(b, lin,
+                                       arith::ConstantIndexOp::create(b, bytes))));
+      auto hostT = MemRefType::get({1}, t.getElementType());
+      Value host = memref::AllocaOp::create(b, hostT);
+      call(b, "mxGpuCopyToHost",
+           {pointerOf(b, host), addr,
+            arith::ConstantIntOp::create(b, b.getI64Type(), bytes)},
+           false);
+      Value v = memref::LoadOp::create(
+          b, host, ValueRange{arith::ConstantIndexOp::create(b, 0)});
+      load.getResult().replaceAllUsesWith(v);
+      load.erase();
+    }
+    for (memref::StoreOp store : stores) {
+      ImplicitLocOpBuilder b(store.getLoc(), store);
+      Value one = arith::ConstantIndexOp::create(b, 1);
+      auto launch = gpu::LaunchOp::create(b, one, one, one, one, one, one);
+      Block &body = launch.getBody().front();
+      b.setInsertionPointToStart(&body);
+      gpu::TerminatorOp::create(b);
+      store->moveBefore(&body, body.begin());
+    }
+    return success();
+  }
+
   LogicalResult checkBuffer(Operation *op, Type type) {
     auto t = dyn_cast<MemRefType>(type);
     if (!t || !isDense(t) || !elementBytes(t.getElementType()))
@@ -305,6 +543,7 @@ private:
   }
 
   ModuleOp module;
+  DenseSet<Value> hostBuffers;
 };
 
 struct MXGPUDeviceBuffersPass

@@ -72,13 +72,15 @@ gpu::LaunchOp buildLaunch(
 /// the block statistics reduced over the block's lanes with shuffles (max
 /// and or do not depend on the order), the scale code of every sign group
 /// and the lane's element code (0 where `valid` is false; `v` must be 0
-/// there). The scalar steps are those of convert-mx-to-linalg.
+/// there). `g` is NVFP4's tensor scale (null for other formats). The scalar
+/// steps are those of convert-mx-to-linalg.
 struct LaneQuantization {
   SmallVector<Value> scaleCodes;
   Value code;
 };
 LaneQuantization quantizeLane(ImplicitLocOpBuilder &b,
-                              const ::mx::ref::Format &f, Value v, Value valid);
+                              const ::mx::ref::Format &f, Value v, Value valid,
+                              Value g = Value());
 
 /// `v` as a read-only buffer of any strided layout.
 Value readBuffer(ImplicitLocOpBuilder &b, Value v);

@@ -23,6 +23,18 @@ SmallVector<Value> mlir::mx::initialBlockStatistics(ImplicitLocOpBuilder &b,
   return s;
 }
 
+Value mlir::mx::tensorScaleFromAmax(ImplicitLocOpBuilder &b, Value amax,
+                                    Value bad) {
+  NumericBuilder nb(b);
+  Value q = arith::DivFOp::create(b, amax, nb.f32(ref::kNVFP4TensorScaleDivisor));
+  Value fallback = arith::OrIOp::create(
+      b, bad,
+      arith::OrIOp::create(
+          b, arith::CmpFOp::create(b, CmpFPredicate::OEQ, amax, nb.f32(0.0f)),
+          arith::CmpFOp::create(b, CmpFPredicate::OEQ, q, nb.f32(0.0f))));
+  return nb.select(fallback, nb.f32(1.0f), q);
+}
+
 SmallVector<Value> mlir::mx::accumulateBlockStatistics(ImplicitLocOpBuilder &b,
                                                        const ref::Format &f,
                                                        Value v,

@@ -28,6 +28,10 @@ SmallVector<Value> accumulateBlockStatistics(ImplicitLocOpBuilder &b,
 SmallVector<Value> initialBlockStatistics(ImplicitLocOpBuilder &b,
                                           const ::mx::ref::Format &f);
 
+/// NVFP4's tensor scale g (§2.6) from amax_T = max |x| over the tensor
+/// (f32) and whether the tensor holds a NaN or Inf (i1).
+Value tensorScaleFromAmax(ImplicitLocOpBuilder &b, Value amax, Value bad);
+
 /// The scale of one sign group of a block (§2.3-§2.6): its code (i32) and
 /// the divisor (f32) the elements are divided by. `m` is the group's
 /// statistic, `bad` whether the block holds a NaN or Inf, `g` NVFP4's
