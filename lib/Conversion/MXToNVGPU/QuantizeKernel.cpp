@@ -66,6 +66,13 @@ Value shflXor(ImplicitLocOpBuilder &b, Value v, int32_t off) {
       .getShuffleResult();
 }
 
+/// Thread blocks covering `total` threads, at least one (an empty tensor
+/// still launches a valid grid; every lane is masked).
+Value gridFor(ImplicitLocOpBuilder &b, Value total) {
+  NumericBuilder nb(b);
+  return arith::MaxUIOp::create(b, ceilDiv(b, total, kThreads), nb.index(1));
+}
+
 /// The global thread index of a one-dimensional launch.
 Value globalThread(ImplicitLocOpBuilder &b, gpu::LaunchOp launch) {
   NumericBuilder nb(b);
@@ -155,9 +162,8 @@ Value QuantizeKernelBuilder::deriveTensorScale() {
                        });
               });
   Value total = arith::MulIOp::create(b, rows, cols);
-  Value blocks = arith::MinUIOp::create(b, ceilDiv(b, total, kThreads),
-                                        nb.index(kAmaxBlocks));
-  blocks = arith::MaxUIOp::create(b, blocks, one);
+  Value blocks =
+      arith::MinUIOp::create(b, gridFor(b, total), nb.index(kAmaxBlocks));
   Value stride = arith::MulIOp::create(b, blocks, nb.index(kThreads));
   buildLaunch(
       b, blocks, one, kThreads,
@@ -245,7 +251,7 @@ void QuantizeKernelBuilder::lastAxisKernel() {
                                        nb.index(kWarp));
   Value total = arith::MulIOp::create(b, rows, padded);
   buildLaunch(
-      b, ceilDiv(b, total, kThreads), nb.index(1), kThreads,
+      b, gridFor(b, total), nb.index(1), kThreads,
       [&](ImplicitLocOpBuilder &kb, gpu::LaunchOp launch) {
         NumericBuilder kn(kb);
         Value i = globalThread(kb, launch);
@@ -278,7 +284,7 @@ void QuantizeKernelBuilder::firstAxisKernel() {
   Value nBlocks = ceilDiv(b, rows, bs);
   Value total = arith::MulIOp::create(b, nBlocks, padded);
   buildLaunch(
-      b, ceilDiv(b, total, kThreads), nb.index(1), kThreads,
+      b, gridFor(b, total), nb.index(1), kThreads,
       [&](ImplicitLocOpBuilder &kb, gpu::LaunchOp launch) {
         NumericBuilder kn(kb);
         Value i = globalThread(kb, launch);
